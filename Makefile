@@ -1,0 +1,57 @@
+# Developer commands. `make help` lists them. Every target creates or reuses .venv and
+# installs the pinned dependencies itself, so a fresh clone needs only Python 3.11+.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+SITE_DIR ?= site
+PORT ?= 8000
+
+export NO_MKDOCS_2_WARNING := 1
+
+.DEFAULT_GOAL := help
+.PHONY: help site serve test check-data lint format clean lock
+
+help: ## List the commands
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+$(TEST_STAMP): $(STAMP) requirements-test.txt
+	$(BIN)/python -m pip install --quiet -r requirements-test.txt
+	touch $@
+
+site: $(STAMP) ## Build the site from committed data into site/ (offline, strict)
+	$(BIN)/mkdocs build --strict --site-dir $(SITE_DIR)
+
+serve: $(STAMP) ## Serve the site at http://127.0.0.1:$(PORT) and rebuild on changes
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:$(PORT)
+
+check-data: $(STAMP) ## Validate the curated data in centers/ (file, line and field on error)
+	$(BIN)/python -m ceeatlas check
+
+test: $(TEST_STAMP) ## Run the linter and the whole test suite
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest
+
+lint: $(TEST_STAMP) ## Lint and check formatting
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(TEST_STAMP) ## Format the code with ruff
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+lock: $(TEST_STAMP) ## Show the installed versions, to refresh the pins by hand
+	$(BIN)/python -m pip freeze --exclude-editable
+
+clean: ## Remove the built site and caches (keeps .venv)
+	rm -rf $(SITE_DIR) .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,177 @@
+"""Load and validate the curated YAML in centers/.
+
+Errors name the file, the line and the field, e.g.
+
+    centers/base-metals.yaml:14: industries[0].sources[0].url: must be an absolute http(s) URL
+
+so that whoever edits a file by hand can find the mistake without reading a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .models import Agencies, Center, HtsStructure, Scope, SharedFacts
+
+# Files in centers/ that are not Centers. Files starting with "_" (the template) are never loaded.
+HTS_FILE = "hts-chapters.yaml"
+AGENCIES_FILE = "agencies.yaml"
+SCOPE_FILE = "scope.yaml"
+SHARED_FILE = "shared.yaml"
+RESERVED_FILES = {HTS_FILE, AGENCIES_FILE, SCOPE_FILE, SHARED_FILE}
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that leaves an impossible date (2013-13-03) as text.
+
+    PyYAML raises a bare ValueError without a line for those; as text, the schema reports
+    the field and the line like any other bad value.
+    """
+
+    def construct_yaml_timestamp(self, node):  # noqa: D102 - PyYAML hook
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
+class CuratedDataError(Exception):
+    """One or more curated files are invalid; `problems` holds one line per problem."""
+
+    def __init__(self, problems: Sequence[str]):
+        self.problems = list(problems)
+        super().__init__("invalid curated data:\n  " + "\n  ".join(self.problems))
+
+
+@dataclass(frozen=True)
+class CuratedData:
+    centers: dict[str, Center]  # in display order (file name order)
+    scope: Scope
+    hts: HtsStructure
+    agencies: Agencies
+    shared: SharedFacts
+
+
+def _line_of(node: yaml.Node | None, location: Sequence[Any]) -> int:
+    """Follow a pydantic error location through the YAML node tree; return a 1-based line.
+
+    A mapping step reports the line of its key (where a person looks for `url:`), a list
+    step the line of the item; a missing field reports the line of its parent.
+    """
+    if node is None:
+        return 1
+    current, line = node, node.start_mark.line
+    for part in location:
+        child = None
+        if isinstance(current, yaml.MappingNode):
+            for key_node, value_node in current.value:
+                if key_node.value == str(part):
+                    child, line = value_node, key_node.start_mark.line
+                    break
+        elif isinstance(current, yaml.SequenceNode) and isinstance(part, int):
+            if 0 <= part < len(current.value):
+                child = current.value[part]
+                line = child.start_mark.line
+        if child is None:
+            break
+        current = child
+    return line + 1
+
+
+def _field_path(location: Sequence[Any]) -> str:
+    text = ""
+    for part in location:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text or "(file)"
+
+
+def _display_path(path: Path, root: Path | None) -> str:
+    try:
+        return str(path.relative_to(root.parent)) if root else str(path)
+    except ValueError:
+        return str(path)
+
+
+def load_model(path: Path, model: type[ModelT], root: Path | None = None) -> ModelT:
+    """Parse one YAML file into `model`, raising CuratedDataError with file:line: field messages."""
+    shown = _display_path(path, root)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise CuratedDataError([f"{shown}: cannot read: {error.strerror}"]) from error
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+        raw = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        problem = getattr(error, "problem", None) or str(error)
+        raise CuratedDataError([f"{shown}:{line}: YAML syntax: {problem}"]) from error
+    if not isinstance(raw, dict):
+        raise CuratedDataError([f"{shown}:1: (file): expected a mapping of fields at the top level"])
+    try:
+        return model.model_validate(raw)
+    except ValidationError as error:
+        problems = []
+        for item in error.errors():
+            location = item["loc"]
+            message = item["msg"].removeprefix("Value error, ")
+            problems.append(f"{shown}:{_line_of(node, location)}: {_field_path(location)}: {message}")
+        raise CuratedDataError(problems) from error
+
+
+def load_curated(root: Path) -> CuratedData:
+    """Load every curated file under `root` (centers/) and check the files against each other."""
+    problems: list[str] = []
+
+    def attempt(path: Path, model: type[ModelT]) -> ModelT | None:
+        try:
+            return load_model(path, model, root)
+        except CuratedDataError as error:
+            problems.extend(error.problems)
+            return None
+
+    centers: dict[str, Center] = {}
+    for path in sorted(root.glob("*.yaml")):
+        if path.name.startswith("_") or path.name in RESERVED_FILES:
+            continue
+        center = attempt(path, Center)
+        if center is None:
+            continue
+        if center.id != path.stem:
+            problems.append(f"{_display_path(path, root)}:1: id: must equal the file name ({path.stem!r})")
+        centers[center.id] = center
+
+    missing = [name for name in sorted(RESERVED_FILES) if not (root / name).exists()]
+    problems.extend(f"{root.name}/{name}: missing required file" for name in missing)
+    if missing:
+        raise CuratedDataError(problems)
+
+    scope = attempt(root / SCOPE_FILE, Scope)
+    hts = attempt(root / HTS_FILE, HtsStructure)
+    agencies = attempt(root / AGENCIES_FILE, Agencies)
+    shared = attempt(root / SHARED_FILE, SharedFacts)
+    if problems:
+        raise CuratedDataError(problems)
+    assert scope and hts and agencies and shared  # for the type checker: no problems means all loaded
+
+    from .scope import scope_problems  # late import: scope imports models only
+
+    problems.extend(f"{root.name}/{SCOPE_FILE}: {p}" for p in scope_problems(scope, set(centers), hts))
+    if problems:
+        raise CuratedDataError(problems)
+    return CuratedData(centers=centers, scope=scope, hts=hts, agencies=agencies, shared=shared)

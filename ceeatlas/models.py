@@ -1,0 +1,281 @@
+"""The one schema for curated data in centers/.
+
+Scripts, hooks and tests all validate through these models. Every model forbids
+unknown keys, so a typo in a YAML file is an error instead of a silently ignored
+field. Facts carry a `Source` (URL, title, as-of date, kind) so the site can show
+where each one comes from and how fresh it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import StrEnum
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+HEADING_PATTERN = r"^\d{4}$"
+CHAPTER_PATTERN = r"^\d{2}$"
+
+
+def _check_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError("must be an absolute http(s) URL")
+    if any(ch.isspace() for ch in value):
+        raise ValueError("must not contain whitespace")
+    return value
+
+
+def _check_email(value: str) -> str:
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", value, flags=re.IGNORECASE):
+        raise ValueError("must be an e-mail address")
+    return value
+
+
+Url = Annotated[str, AfterValidator(_check_url)]
+Email = Annotated[str, AfterValidator(_check_email)]
+Text = Annotated[str, Field(min_length=1)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+class SourceKind(StrEnum):
+    """How close a source is to CBP or the agency that owns the fact."""
+
+    primary = "primary"  # the agency's own page, the Federal Register, the statute
+    reprint = "reprint"  # a third-party copy of a primary text
+    secondary = "secondary"  # law firm, broker, trade press summary
+    code = "code"  # public code written by third parties
+
+
+class Source(Strict):
+    url: Url
+    title: Text
+    as_of: dt.date = Field(description="Date of the source, or the date it was read when undated")
+    kind: SourceKind
+
+
+class Certainty(StrEnum):
+    confirmed = "confirmed"  # stated in a primary source
+    reported = "reported"  # stated by secondary sources only
+    uncertain = "uncertain"  # sources disagree or only an inference supports it
+
+
+class SourcedText(Strict):
+    text: Text
+    certainty: Certainty = Certainty.reported
+    sources: list[Source] = Field(min_length=1)
+
+
+class SourcedValue(Strict):
+    value: Text
+    certainty: Certainty = Certainty.reported
+    note: str | None = None
+    sources: list[Source] = Field(min_length=1)
+
+
+class Office(Strict):
+    city: Text
+    certainty: Certainty = Certainty.reported
+    note: str | None = None
+    sources: list[Source] = Field(min_length=1)
+
+
+class Milestone(Strict):
+    date: dt.date
+    date_precision: str = Field(default="day", pattern=r"^(day|month|year)$")
+    event: Text
+    sources: list[Source] = Field(min_length=1)
+
+
+class ContactKind(StrEnum):
+    web = "web"
+    email = "email"
+    phone = "phone"
+
+
+class Contact(Strict):
+    label: Text
+    kind: ContactKind
+    value: Text
+    note: str | None = None
+    sources: list[Source] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _value_matches_kind(self) -> Contact:
+        if self.kind is ContactKind.web:
+            _check_url(self.value)
+        elif self.kind is ContactKind.email:
+            _check_email(self.value)
+        return self
+
+
+class Center(Strict):
+    """One Center of Excellence and Expertise; one file centers/<id>.yaml."""
+
+    id: Annotated[str, Field(pattern=SLUG_PATTERN)]
+    name: Text
+    abbreviation: SourcedValue | None = None
+    ace_code: SourcedValue | None = None
+    management_office: Office
+    industries: list[SourcedText] = Field(default_factory=list)
+    milestones: list[Milestone] = Field(default_factory=list)
+    contacts: list[Contact] = Field(default_factory=list)
+    notes: list[SourcedText] = Field(default_factory=list)
+
+
+class ScopeBasis(StrEnum):
+    """Where a scope row comes from; drives the label shown on the page."""
+
+    cbp_notice = "cbp_notice"
+    federal_register = "federal_register"
+    industry_description = "industry_description"
+
+
+class ScopeRow(Strict):
+    """A dated, sourced claim that a range of HTS headings (or whole chapters) is one Center's."""
+
+    center: Annotated[str, Field(pattern=SLUG_PATTERN)]
+    level: str = Field(pattern=r"^(heading|chapter)$")
+    first: str
+    last: str
+    basis: ScopeBasis
+    note: str | None = None
+    sources: list[Source] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _range_is_well_formed(self) -> ScopeRow:
+        pattern = HEADING_PATTERN if self.level == "heading" else CHAPTER_PATTERN
+        for value in (self.first, self.last):
+            if not re.fullmatch(pattern, value):
+                digits = 4 if self.level == "heading" else 2
+                raise ValueError(f"{self.level} rows need {digits}-digit codes, got {value!r}")
+        if self.first > self.last:
+            raise ValueError(f"range is reversed: {self.first} > {self.last}")
+        return self
+
+    @property
+    def precedence(self) -> int:
+        """Heading rows override chapter rows."""
+        return 2 if self.level == "heading" else 1
+
+    def covers(self, heading: str) -> bool:
+        key = heading if self.level == "heading" else heading[:2]
+        return self.first <= key <= self.last
+
+    @property
+    def label(self) -> str:
+        if self.first == self.last:
+            return self.first
+        return f"{self.first}-{self.last}"
+
+
+class Scope(Strict):
+    rows: list[ScopeRow] = Field(min_length=1)
+
+
+class Section(Strict):
+    number: int = Field(ge=1, le=22)
+    roman: Text
+    title: Text
+    first_chapter: int = Field(ge=1, le=99)
+    last_chapter: int = Field(ge=1, le=99)
+
+
+class Chapter(Strict):
+    number: int = Field(ge=1, le=99)
+    title: Text
+    reserved: bool = False
+
+
+class HtsStructure(Strict):
+    source: Source
+    unverified_chapters: list[int] = Field(default_factory=list)
+    sections: list[Section] = Field(min_length=22, max_length=22)
+    chapters: list[Chapter] = Field(min_length=99, max_length=99)
+
+    @model_validator(mode="after")
+    def _complete_and_contiguous(self) -> HtsStructure:
+        numbers = [chapter.number for chapter in self.chapters]
+        if numbers != list(range(1, 100)):
+            raise ValueError("chapters must list 1..99 once each, in order")
+        expected_first = 1
+        for section in self.sections:
+            if section.first_chapter != expected_first or section.last_chapter < section.first_chapter:
+                raise ValueError(f"section {section.roman} breaks the chapter sequence")
+            expected_first = section.last_chapter + 1
+        if expected_first != 100:
+            raise ValueError("sections must end at chapter 99")
+        return self
+
+
+def _check_chapter_spec(value: str) -> str:
+    match = re.fullmatch(r"(\d{2})(?:-(\d{2}))?", value)
+    if not match:
+        raise ValueError("use a two-digit chapter or a range such as 01-24")
+    first, last = match.group(1), match.group(2) or match.group(1)
+    if not ("01" <= first <= last <= "97"):
+        raise ValueError("chapters must lie within 01-97, in order")
+    return value
+
+
+ChapterSpec = Annotated[str, AfterValidator(_check_chapter_spec)]
+
+
+class Agency(Strict):
+    id: Annotated[str, Field(pattern=SLUG_PATTERN)]
+    name: Text
+    abbreviation: Text
+    parent: str | None = None  # None for independent agencies (CPSC, EPA, FCC)
+    regulates: Text
+    guidance_url: Url | None = None
+    chapters: list[ChapterSpec] = Field(default_factory=list)
+    sources: list[Source] = Field(min_length=1)
+    notes: str | None = None
+
+    def chapter_numbers(self) -> list[str]:
+        numbers: list[str] = []
+        for spec in self.chapters:
+            first, _, last = spec.partition("-")
+            numbers.extend(f"{n:02d}" for n in range(int(first), int(last or first) + 1))
+        return sorted(set(numbers))
+
+
+class Agencies(Strict):
+    agencies: list[Agency] = Field(min_length=1)
+
+    @field_validator("agencies")
+    @classmethod
+    def _unique_ids(cls, agencies: list[Agency]) -> list[Agency]:
+        ids = [agency.id for agency in agencies]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"duplicate agency ids: {', '.join(duplicates)}")
+        return agencies
+
+
+class SharedFacts(Strict):
+    """Facts that hold for every Center (assignment, appeal, divisions, authority)."""
+
+    compiled: dt.date
+    hub_url: SourcedValue
+    directory_url: SourcedValue
+    assignment: list[SourcedText] = Field(min_length=1)
+    appeal: list[SourcedText] = Field(min_length=1)
+    divisions: list[SourcedText] = Field(min_length=1)
+    authority: list[SourcedText] = Field(default_factory=list)
+    legal_basis: list[Milestone] = Field(default_factory=list)
+    uncertainties: list[SourcedText] = Field(default_factory=list)

@@ -1,0 +1,300 @@
+"""Everything the MkDocs hook generates, as plain strings keyed by their path in docs/.
+
+The hook (hooks/atlas.py) only moves these strings into MkDocs; keeping the rendering here
+means tests can check pages without running a build.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from .curated import CuratedData
+from .models import Center, Certainty, ScopeBasis, ScopeRow, Source
+from .pulled import PulledData
+from .scope import all_heading_codes, chapter_scope, resolve_heading
+
+CENTERS_DIR = "centers"
+LOOKUP_PAGE = "centers/lookup.md"
+LOOKUP_JSON = "assets/data/hts-lookup.json"
+AGENCIES_PAGE = "guides/agencies.md"
+ABOUT_PAGE = "about/data.md"
+RULINGS_PAGE = "rulings/index.md"
+
+BASIS_LABELS = {
+    ScopeBasis.cbp_notice: "CBP notice",
+    ScopeBasis.federal_register: "Federal Register (trade-press summary)",
+    ScopeBasis.industry_description: "Approximate: inferred from industry description",
+}
+CERTAINTY_LABELS = {
+    Certainty.confirmed: "Confirmed",
+    Certainty.reported: "Reported by secondary sources",
+    Certainty.uncertain: "Uncertain",
+}
+MONTHS = "January February March April May June July August September October November December".split()
+
+
+# ---------------------------------------------------------------------------------------
+# Filters: every piece of data reaches Markdown through one of these
+# ---------------------------------------------------------------------------------------
+
+
+def cell(value: object) -> Markup:
+    """Text safe inside a Markdown table cell: HTML-escaped, pipes and line breaks neutralised."""
+    text = str(escape("" if value is None else value))
+    text = text.replace("|", "&#124;").replace("\r", " ").replace("\n", " ")
+    # Markdown emphasis and link syntax in data should print as typed, not format the page.
+    text = re.sub(r"([\\`*_\[\]])", r"\\\1", text)
+    return Markup(text)
+
+
+def safe_url(value: str | None) -> str | None:
+    """An http(s) URL with characters that would end a Markdown link percent-encoded; else None."""
+    if not value:
+        return None
+    parts = urlsplit(value.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return quote(value.strip(), safe=":/?#[]@!$&'*+,;=%~")
+
+
+def link(text: object, url: str | None) -> Markup:
+    """A Markdown link, or plain escaped text when the URL is missing or not http(s)."""
+    target = safe_url(url)
+    label = cell(text)
+    if target is None:
+        return label
+    return Markup(f"[{label}]({escape(target)})")
+
+
+def date_text(value: dt.date | None, precision: str = "day") -> str:
+    if value is None:
+        return "unknown"
+    if precision == "year":
+        return str(value.year)
+    if precision == "month":
+        return f"{MONTHS[value.month - 1]} {value.year}"
+    return f"{MONTHS[value.month - 1]} {value.day}, {value.year}"
+
+
+def iso(value: dt.date) -> str:
+    return value.isoformat()
+
+
+def make_environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("ceeatlas", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(cell=cell, link=link, date_text=date_text, iso=iso, safe_url=safe_url)
+    env.globals.update(basis_labels=BASIS_LABELS, certainty_labels=CERTAINTY_LABELS)
+    return env
+
+
+# ---------------------------------------------------------------------------------------
+# Derived views of the curated data
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class CenterView:
+    center: Center
+    rows: list[ScopeRow]
+    chapters: list[str]  # chapters where at least one heading resolves to this Center
+    exceptions: list[tuple[ScopeRow, ScopeRow]]  # (other Center's heading row, our chapter row)
+    agencies: list[tuple[object, list[str]]] = field(default_factory=list)
+
+    @property
+    def approximate(self) -> bool:
+        return any(row.basis is ScopeBasis.industry_description for row in self.rows)
+
+
+def center_page(center_id: str) -> str:
+    return f"{CENTERS_DIR}/{center_id}.md"
+
+
+def chapter_label(chapters: list[str]) -> str:
+    """Collapse ['01', '02', '03', '05'] into '01-03, 05'."""
+    runs: list[list[int]] = []
+    for number in sorted(int(c) for c in chapters):
+        if runs and number == runs[-1][1] + 1:
+            runs[-1][1] = number
+        else:
+            runs.append([number, number])
+    return ", ".join(f"{a:02d}" if a == b else f"{a:02d}-{b:02d}" for a, b in runs)
+
+
+def build_center_views(data: CuratedData) -> dict[str, CenterView]:
+    heading_owner: dict[str, str] = {}
+    for code in all_heading_codes(data.hts):
+        match = resolve_heading(data.scope, code)
+        assert match is not None  # coverage is checked when the data is loaded
+        heading_owner[code] = match.center
+    chapters_of: dict[str, set[str]] = defaultdict(set)
+    for code, owner in heading_owner.items():
+        chapters_of[owner].add(code[:2])
+
+    views: dict[str, CenterView] = {}
+    for center_id, center in data.centers.items():
+        rows = sorted((r for r in data.scope.rows if r.center == center_id), key=lambda r: (r.first, r.level))
+        exceptions = []
+        for row in rows:
+            if row.level != "chapter":
+                continue
+            for number in range(int(row.first), int(row.last) + 1):
+                for other in chapter_scope(data.scope, f"{number:02d}").exceptions:
+                    pair = (other, row)
+                    if other.center != center_id and pair not in exceptions:
+                        exceptions.append(pair)
+        exceptions.sort(key=lambda pair: pair[0].first)
+        chapters = sorted(chapters_of[center_id])
+        agencies = []
+        for agency in data.agencies.agencies:
+            shared = sorted(set(agency.chapter_numbers()) & set(chapters))
+            if shared:
+                agencies.append((agency, shared))
+        views[center_id] = CenterView(center, rows, chapters, exceptions, agencies)
+    return views
+
+
+def sources_of(obj: object) -> list[Source]:
+    """Every Source reachable from a model, in first-seen order, without duplicates."""
+    found: dict[str, Source] = {}
+
+    def walk(value: object) -> None:
+        if isinstance(value, Source):
+            found.setdefault(value.url, value)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                walk(item)
+        elif hasattr(value, "__pydantic_fields__"):
+            for name in type(value).model_fields:
+                walk(getattr(value, name))
+
+    walk(obj)
+    return list(found.values())
+
+
+def lookup_payload(data: CuratedData) -> dict:
+    """The small JSON the browser lookup reads; the same rows the Python resolver uses."""
+    return {
+        "compiled": data.shared.compiled.isoformat(),
+        "centers": {
+            center_id: {"name": center.name, "path": f"{CENTERS_DIR}/{center_id}/"}
+            for center_id, center in data.centers.items()
+        },
+        "sections": [
+            {"roman": s.roman, "title": s.title, "first": s.first_chapter, "last": s.last_chapter}
+            for s in data.hts.sections
+        ],
+        "chapters": {
+            f"{c.number:02d}": {"title": c.title, "reserved": c.reserved} for c in data.hts.chapters
+        },
+        "basis_labels": {basis.value: label for basis, label in BASIS_LABELS.items()},
+        "rows": [
+            {
+                "center": row.center,
+                "level": row.level,
+                "first": row.first,
+                "last": row.last,
+                "basis": row.basis.value,
+                "note": row.note or "",
+                "source": {
+                    "url": safe_url(row.sources[0].url) or "",
+                    "title": row.sources[0].title,
+                    "as_of": row.sources[0].as_of.isoformat(),
+                },
+            }
+            for row in data.scope.rows
+        ],
+    }
+
+
+# ---------------------------------------------------------------------------------------
+# The generated files
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class GeneratedSite:
+    pages: dict[str, str]  # Markdown pages, by path under docs/
+    assets: dict[str, str]  # other files (JSON), by path under docs/
+    center_pages: list[str]  # in navigation order
+    marker_names: list[str]  # <!-- atlas:NAME --> markers hand-written pages may use
+    render_marker: object  # (name, page path under docs/) -> Markdown
+
+
+def section_of(data: CuratedData, chapter: int):
+    return next(s for s in data.hts.sections if s.first_chapter <= chapter <= s.last_chapter)
+
+
+def generate(data: CuratedData, pulled: PulledData) -> GeneratedSite:
+    env = make_environment()
+    views = build_center_views(data)
+    ordered = sorted(views.values(), key=lambda view: view.center.name)
+    chapters = {f"{c.number:02d}": c for c in data.hts.chapters}
+    context = {
+        "data": data,
+        "pulled": pulled,
+        "views": ordered,
+        "chapters": chapters,
+        "center_page": center_page,
+        "chapter_label": chapter_label,
+        "section_of": lambda number: section_of(data, int(number)),
+        "chapter_scope": lambda number: chapter_scope(data.scope, number),
+        "lookup_json": LOOKUP_JSON,
+    }
+
+    pages: dict[str, str] = {}
+    for view in ordered:
+        pages[center_page(view.center.id)] = env.get_template("center.md.j2").render(
+            context, view=view, page_sources=sources_of([view.center, view.rows, data.shared])
+        )
+    pages[f"{CENTERS_DIR}/index.md"] = env.get_template("centers_index.md.j2").render(context)
+    pages[LOOKUP_PAGE] = env.get_template("lookup.md.j2").render(context)
+    pages[AGENCIES_PAGE] = env.get_template("agencies.md.j2").render(context)
+    pages[RULINGS_PAGE] = env.get_template("rulings_index.md.j2").render(context)
+    all_sources = sorted(
+        sources_of([data.centers, data.scope, data.shared, data.agencies, data.hts.source]),
+        key=lambda s: (s.title.lower(), s.url),
+    )
+    pages[ABOUT_PAGE] = env.get_template("about_data.md.j2").render(context, all_sources=all_sources)
+
+    marker_templates = {
+        "data-date": "marker_data_date.md.j2",
+        "centers-list": "marker_centers_list.md.j2",
+    }
+
+    def render_marker(name: str, page_path: str) -> str:
+        # Links in a marker are written from the docs root; prefix them for nested pages.
+        root = "../" * page_path.count("/")
+        return env.get_template(marker_templates[name]).render(context, root=root)
+
+    payload = json.dumps(lookup_payload(data), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return GeneratedSite(
+        pages=pages,
+        assets={LOOKUP_JSON: payload},
+        center_pages=[center_page(view.center.id) for view in ordered],
+        marker_names=sorted(marker_templates),
+        render_marker=render_marker,
+    )
+
+
+def write_preview(site: GeneratedSite, target: Path) -> None:
+    """Debug helper: write the generated pages to a folder to read them as files."""
+    for path, text in {**site.pages, **site.assets}.items():
+        destination = target / path
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        destination.write_text(text, encoding="utf-8")

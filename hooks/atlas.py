@@ -1,0 +1,110 @@
+"""MkDocs hook: turn the curated data into pages.
+
+Thin on purpose. It reads local files only (centers/ and data/), asks ceeatlas.site for the
+generated pages, and hands them to MkDocs as virtual files; nothing generated is written to
+docs/. Hand-written pages may contain <!-- atlas:NAME --> markers; an unknown marker fails
+the build instead of leaking into the page.
+
+Environment overrides (used by tests to build against other data):
+  CEEATLAS_CENTERS_DIR  curated data folder (default: centers/ next to mkdocs.yml)
+  CEEATLAS_DATA_DIR     pulled data folder (default: data/ next to mkdocs.yml)
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+from mkdocs.structure.nav import Section
+
+from ceeatlas.curated import CuratedDataError, load_curated
+from ceeatlas.pulled import PulledDataError, load_pulled
+from ceeatlas.site import GeneratedSite, generate
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
+    from mkdocs.structure.pages import Page
+
+log = logging.getLogger("mkdocs.hooks.atlas")
+MARKER = re.compile(r"<!--\s*atlas:([A-Za-z0-9_-]+)\s*-->")
+CENTERS_SECTION = "Centers"
+
+_site: GeneratedSite | None = None
+
+
+def _folder(config: MkDocsConfig, variable: str, default: str) -> Path:
+    base = Path(config.config_file_path).parent
+    return Path(os.environ.get(variable) or base / default)
+
+
+# ---------------------------------------------------------------------------------------
+# Build events
+# ---------------------------------------------------------------------------------------
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    global _site
+    centers_dir = _folder(config, "CEEATLAS_CENTERS_DIR", "centers")
+    data_dir = _folder(config, "CEEATLAS_DATA_DIR", "data")
+    try:
+        _site = generate(load_curated(centers_dir), load_pulled(data_dir))
+    except (CuratedDataError, PulledDataError) as error:
+        raise PluginError(str(error)) from error
+    return config
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    assert _site is not None
+    for path, content in {**_site.pages, **_site.assets}.items():
+        if files.get_file_from_path(path) is not None:
+            raise PluginError(f"docs/{path} exists but is generated from data; delete the file")
+        files.append(File.generated(config, path, content=content))
+    return files
+
+
+def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+    """Put the Center pages, in data order, into the Centers section after its own pages."""
+    assert _site is not None
+    section = next(
+        (item for item in nav.items if isinstance(item, Section) and item.title == CENTERS_SECTION), None
+    )
+    if section is None:
+        raise PluginError(f"mkdocs.yml nav needs a '{CENTERS_SECTION}' section")
+    listed = {child.file.src_uri for child in section.children if getattr(child, "file", None)}
+    for path in _site.center_pages:
+        if path in listed:
+            continue
+        page = files.get_file_from_path(path).page
+        page.parent = section
+        section.children.append(page)
+    # prev/next links follow the order of nav.pages; rebuild it from the tree
+    nav.pages = [page for page in _walk(nav.items)]
+    return nav
+
+
+def _walk(items):
+    for item in items:
+        if isinstance(item, Section):
+            yield from _walk(item.children)
+        elif getattr(item, "is_page", False):
+            yield item
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    assert _site is not None
+
+    def replace(match: re.Match) -> str:
+        name = match.group(1)
+        if name not in _site.marker_names:
+            known = ", ".join(_site.marker_names)
+            raise PluginError(f"{page.file.src_uri}: unknown marker atlas:{name} (known: {known})")
+        return _site.render_marker(name, page.file.src_uri)
+
+    return MARKER.sub(replace, markdown)
