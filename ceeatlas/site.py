@@ -26,7 +26,7 @@ CENTERS_DIR = "centers"
 LOOKUP_PAGE = "centers/lookup.md"
 LOOKUP_JSON = "assets/data/hts-lookup.json"
 AGENCIES_PAGE = "guides/agencies.md"
-ABOUT_PAGE = "about/data.md"
+ABOUT_PAGE = "about/index.md"
 RULINGS_PAGE = "rulings/index.md"
 
 BASIS_LABELS = {
