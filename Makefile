@@ -12,7 +12,7 @@ PORT ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help site serve test check-data lint format clean lock
+.PHONY: help site serve test check-data pull lint format clean lock
 
 help: ## List the commands
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -36,6 +36,9 @@ serve: $(STAMP) ## Serve the site at http://127.0.0.1:$(PORT) and rebuild on cha
 
 check-data: $(STAMP) ## Validate the curated data in centers/ (file, line and field on error)
 	$(BIN)/python -m ceeatlas check
+
+pull: $(STAMP) ## Fetch new CROSS rulings, ICPs and agency link checks into data/ (network; ARGS=...)
+	$(BIN)/python -m ceeatlas pull all $(ARGS)
 
 test: $(TEST_STAMP) ## Run the linter and the whole test suite
 	$(BIN)/ruff check .

@@ -7,6 +7,8 @@ lookup HTS...    which Center handles an HTS number, with the row's basis and so
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import logging
 import os
 import sys
 from pathlib import Path
@@ -65,6 +67,52 @@ def _lookup(args: argparse.Namespace) -> int:
     return status
 
 
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (use YYYY-MM-DD)") from error
+
+
+def _pull(args: argparse.Namespace) -> int:
+    from .http import HttpClient
+    from .pull import CrossOptions, pull_agency_links, pull_cross, pull_icps
+
+    if args.verbose:
+        logging.basicConfig(level=logging.INFO, format="%(message)s")
+    client = HttpClient(
+        cache_dir=args.cache_dir,
+        min_interval=args.min_interval,
+        timeout=(args.timeout, args.timeout),
+        force=args.force,
+    )
+    today = args.today or dt.date.today()
+    sources = ["cross", "icp", "pga"] if args.source == "all" else [args.source]
+    reports = []
+    for source in sources:
+        if source == "cross":
+            options = CrossOptions(
+                base_url=args.cross_base_url.rstrip("/"),
+                since=args.since,
+                until=args.until,
+                limit=args.limit,
+                with_text=args.with_text,
+                page_size=args.page_size,
+            )
+            reports.append(pull_cross(client, args.data_dir, options, today))
+        elif source == "icp":
+            reports.append(pull_icps(client, args.data_dir, args.cbp_base_url.rstrip("/"), today))
+        else:
+            try:
+                curated = load_curated(args.centers_dir)
+            except CuratedDataError as error:
+                print("\n".join(error.problems), file=sys.stderr)
+                return 1
+            reports.append(pull_agency_links(client, args.data_dir, curated, today))
+        print(reports[-1].summary(), flush=True)
+    return 0 if all(report.ok for report in reports) else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ceeatlas", description=__doc__.splitlines()[0])
     parser.add_argument("--centers-dir", type=Path, default=DEFAULT_CENTERS_DIR, help="curated data folder")
@@ -73,6 +121,37 @@ def main(argv: list[str] | None = None) -> int:
     lookup = commands.add_parser("lookup", help="which Center handles an HTS number")
     lookup.add_argument("hts", nargs="+")
     lookup.set_defaults(func=_lookup)
+
+    pull = commands.add_parser("pull", help="fetch new data from a source into data/")
+    pull.add_argument("source", choices=["cross", "icp", "pga", "all"])
+    pull.add_argument("--since", type=_date, help="CROSS: first ruling date to fetch (default: incremental)")
+    pull.add_argument("--until", type=_date, help="CROSS: last ruling date to fetch (default: today)")
+    pull.add_argument("--limit", type=int, help="CROSS: stop after N rulings (for trials)")
+    pull.add_argument("--with-text", action="store_true", help="CROSS: also fetch each ruling's full text")
+    pull.add_argument("--force", action="store_true", help="ignore the cache and fetch everything again")
+    pull.add_argument(
+        "--cross-base-url",
+        default=os.environ.get("CROSS_BASE_URL", "https://rulings.cbp.gov"),
+        help="CROSS server (env CROSS_BASE_URL)",
+    )
+    pull.add_argument(
+        "--cbp-base-url",
+        default=os.environ.get("CBP_BASE_URL", "https://www.cbp.gov"),
+        help="cbp.gov server for the ICP listing (env CBP_BASE_URL)",
+    )
+    pull.add_argument("--data-dir", type=Path, default=Path(os.environ.get("CEEATLAS_DATA_DIR", "data")))
+    pull.add_argument("--cache-dir", type=Path, default=Path(os.environ.get("CEEATLAS_CACHE_DIR", "cache")))
+    pull.add_argument(
+        "--min-interval",
+        type=float,
+        default=float(os.environ.get("CEEATLAS_MIN_INTERVAL", "1.0")),
+        help="seconds between requests to one host (default 1)",
+    )
+    pull.add_argument("--timeout", type=float, default=60.0, help="connect and read timeout in seconds")
+    pull.add_argument("--page-size", type=int, default=100, help="CROSS search page size")
+    pull.add_argument("--today", type=_date, help=argparse.SUPPRESS)  # tests pin the date
+    pull.add_argument("-v", "--verbose", action="store_true", help="log retries and waits")
+    pull.set_defaults(func=_pull)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -279,3 +279,89 @@ class SharedFacts(Strict):
     authority: list[SourcedText] = Field(default_factory=list)
     legal_basis: list[Milestone] = Field(default_factory=list)
     uncertainties: list[SourcedText] = Field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------
+# Pulled records (data/): written by the pull commands, read by the build
+# ---------------------------------------------------------------------------------------
+
+
+class Pulled(BaseModel):
+    """Pulled records are frozen and strict like curated ones."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RulingStatus(StrEnum):
+    active = "active"
+    modified = "modified"
+    revoked = "revoked"
+    operationally_revoked = "operationally_revoked"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class Ruling(Pulled):
+    """One CROSS ruling, normalised. `tariffs` are 10-digit codes in CROSS form (6109.10.0040)."""
+
+    number: Annotated[str, Field(pattern=r"^[A-Z]?\d{5,6}$")]
+    collection: str = Field(pattern=r"^(NY|HQ)$")
+    date: dt.date
+    subject: str
+    categories: list[str] = Field(default_factory=list)
+    tariffs: list[str] = Field(default_factory=list)
+    unparsed_tariffs: list[str] = Field(default_factory=list)
+    status: RulingStatus
+    modified_by: list[str] = Field(default_factory=list)
+    revoked_by: list[str] = Field(default_factory=list)
+    modifies: list[str] = Field(default_factory=list)
+    revokes: list[str] = Field(default_factory=list)
+    related: list[str] = Field(default_factory=list)
+    usmca: bool = False
+    nafta: bool = False
+    source_url: Url
+    fetched_at: dt.date
+
+    @property
+    def cross_url(self) -> str:
+        return self.source_url
+
+
+class RulingText(Pulled):
+    number: str
+    text: str
+    document_url: Url | None = None
+    fetched_at: dt.date
+
+
+class IcpScope(StrEnum):
+    general = "general"
+    commodity = "commodity"
+
+
+class Icp(Pulled):
+    """One Informed Compliance Publication link from CBP's listing page."""
+
+    title: Text
+    url: str  # the parser keeps http(s) links only; the renderer re-checks, so data/ edits stay harmless
+    kind: str = Field(pattern=r"^(pdf|document|page)$")
+    scope: IcpScope
+    hts: list[str] = Field(default_factory=list)  # 4-digit headings or 2-digit chapters named in the title
+    group: str | None = None  # the heading above the link on the listing page, if any
+    dates: list[str] = Field(default_factory=list)  # as printed near the link ("January 2017")
+    source_url: Url
+    fetched_at: dt.date
+
+
+class LinkCheck(Pulled):
+    """The last result of checking one curated guidance URL."""
+
+    agency: str
+    url: Url
+    ok: bool
+    status: int | None = None
+    final_url: str | None = None
+    error: str | None = None
+    checked: dt.date  # the date this result was first observed (unchanged results keep it)

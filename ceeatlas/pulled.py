@@ -1,4 +1,4 @@
-"""Pulled data in data/: what the pull commands wrote, read back for the build.
+"""Pulled data in data/, read back for the build, and routed to Centers by HTS heading.
 
 The build must work when data/ holds nothing yet: every page then shows an empty state
 ("No rulings pulled yet") instead of failing.
@@ -7,21 +7,24 @@ The build must work when data/ holds nothing yet: every page then shows an empty
 from __future__ import annotations
 
 import datetime as dt
-import json
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-MANIFEST = "manifest.json"
+from .models import HtsStructure, Icp, LinkCheck, Ruling, Scope
+from .scope import chapter_scope, resolve_heading
+from .store import StoreError, iter_rulings, load_icps, load_link_checks, read_manifest
 
-
-class PulledDataError(Exception):
-    """data/ exists but cannot be read; the message names the file."""
+PulledDataError = StoreError
 
 
 @dataclass(frozen=True)
 class PulledData:
     root: Path
     manifest: dict = field(default_factory=dict)
+    rulings: list[Ruling] = field(default_factory=list)
+    icps: list[Icp] = field(default_factory=list)
+    link_checks: dict[str, LinkCheck] = field(default_factory=dict)
 
     @property
     def is_empty(self) -> bool:
@@ -33,17 +36,89 @@ class PulledData:
         return dt.date.fromisoformat(value) if value else None
 
     def count(self, source: str) -> int:
+        if source == "cross" and self.rulings:
+            return len(self.rulings)
+        if source == "icp" and self.icps:
+            return len(self.icps)
         return int(self.manifest.get("sources", {}).get(source, {}).get("count", 0))
+
+    def pulled_on(self, source: str) -> dt.date | None:
+        value = self.manifest.get("sources", {}).get(source, {}).get("pulled_on")
+        return dt.date.fromisoformat(value) if value else None
 
 
 def load_pulled(root: Path) -> PulledData:
-    path = root / MANIFEST
-    if not path.exists():
-        return PulledData(root=root)
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as error:
-        raise PulledDataError(f"{path}: cannot read the manifest: {error}") from error
-    if not isinstance(manifest, dict):
-        raise PulledDataError(f"{path}: the manifest must be a JSON object")
-    return PulledData(root=root, manifest=manifest)
+    manifest = read_manifest(root)
+    rulings: dict[str, Ruling] = {}
+    for ruling in iter_rulings(root):
+        # A ruling whose date CBP corrected can sit in two shards; the newest fetch wins.
+        old = rulings.get(ruling.number)
+        if old is None or ruling.fetched_at >= old.fetched_at:
+            rulings[ruling.number] = ruling
+    return PulledData(
+        root=root,
+        manifest=manifest,
+        rulings=sorted(rulings.values(), key=lambda r: (r.date, r.number), reverse=True),
+        icps=load_icps(root),
+        link_checks={check.agency: check for check in load_link_checks(root)},
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Routing
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Routing:
+    """Rulings and ICPs routed to Centers and headings. Nothing is dropped: what cannot be routed
+    is kept in `unassigned` with the reason."""
+
+    by_center: dict[str, list[Ruling]] = field(default_factory=lambda: defaultdict(list))
+    by_heading: dict[str, list[Ruling]] = field(default_factory=lambda: defaultdict(list))
+    headings_of_center: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    unassigned: list[tuple[Ruling, str]] = field(default_factory=list)
+    icps_by_center: dict[str, list[Icp]] = field(default_factory=lambda: defaultdict(list))
+    icps_unrouted: list[Icp] = field(default_factory=list)
+
+
+def _heading_center(scope: Scope, reserved: set[str], heading: str) -> str | None:
+    if heading[:2] in reserved or int(heading[:2]) > 97 or heading[2:] == "00":
+        return None
+    match = resolve_heading(scope, heading)
+    return match.center if match else None
+
+
+def route(pulled: PulledData, scope: Scope, hts: HtsStructure) -> Routing:
+    reserved = {f"{c.number:02d}" for c in hts.chapters if c.reserved}
+    routing = Routing()
+    for ruling in pulled.rulings:  # newest first, so every list below is newest first
+        centers: set[str] = set()
+        for tariff in ruling.tariffs:
+            heading = tariff[:4]
+            center = _heading_center(scope, reserved, heading)
+            if center is None:
+                continue
+            routing.by_heading[heading].append(ruling)
+            routing.headings_of_center[center].add(heading)
+            centers.add(center)
+        for center in sorted(centers):
+            routing.by_center[center].append(ruling)
+        if not centers:
+            reason = "no tariff number" if not ruling.tariffs else "only special or unknown tariff numbers"
+            routing.unassigned.append((ruling, reason))
+    for icp in pulled.icps:
+        centers = set()
+        for code in icp.hts:
+            if len(code) == 4:
+                center = _heading_center(scope, reserved, code)
+            else:
+                answer = chapter_scope(scope, code).answer if code not in reserved else None
+                center = answer.center if answer else None
+            if center:
+                centers.add(center)
+        for center in sorted(centers):
+            routing.icps_by_center[center].append(icp)
+        if not centers:
+            routing.icps_unrouted.append(icp)
+    return routing

@@ -18,8 +18,9 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from .curated import CuratedData
+from .hts import htsus_form
 from .models import Center, Certainty, ScopeBasis, ScopeRow, Source
-from .pulled import PulledData
+from .pulled import PulledData, Routing, route
 from .scope import all_heading_codes, chapter_scope, resolve_heading
 
 CENTERS_DIR = "centers"
@@ -28,6 +29,10 @@ LOOKUP_JSON = "assets/data/hts-lookup.json"
 AGENCIES_PAGE = "guides/agencies.md"
 ABOUT_PAGE = "about/index.md"
 RULINGS_PAGE = "rulings/index.md"
+UNASSIGNED_PAGE = "rulings/unassigned.md"
+ICP_PAGE = "guides/icps.md"
+LATEST_ON_CENTER_PAGE = 15
+LATEST_ON_RULINGS_PAGE = 50
 
 BASIS_LABELS = {
     ScopeBasis.cbp_notice: "CBP notice",
@@ -89,6 +94,15 @@ def iso(value: dt.date) -> str:
     return value.isoformat()
 
 
+def tariff_htsus(cross_code: str) -> str:
+    """'6109.10.0040' (CROSS form, as stored) -> '6109.10.00.40' (HTSUS form, as printed)."""
+    return htsus_form(cross_code.replace(".", ""))
+
+
+def heading_page(heading: str) -> str:
+    return f"rulings/hts/{heading}.md"
+
+
 def make_environment() -> Environment:
     env = Environment(
         loader=PackageLoader("ceeatlas", "templates"),
@@ -98,7 +112,9 @@ def make_environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(cell=cell, link=link, date_text=date_text, iso=iso, safe_url=safe_url)
+    env.filters.update(
+        cell=cell, link=link, date_text=date_text, iso=iso, safe_url=safe_url, tariff_htsus=tariff_htsus
+    )
     env.globals.update(basis_labels=BASIS_LABELS, certainty_labels=CERTAINTY_LABELS)
     return env
 
@@ -243,6 +259,7 @@ def section_of(data: CuratedData, chapter: int):
 def generate(data: CuratedData, pulled: PulledData) -> GeneratedSite:
     env = make_environment()
     views = build_center_views(data)
+    routing: Routing = route(pulled, data.scope, data.hts)
     ordered = sorted(views.values(), key=lambda view: view.center.name)
     chapters = {f"{c.number:02d}": c for c in data.hts.chapters}
     context = {
@@ -255,6 +272,10 @@ def generate(data: CuratedData, pulled: PulledData) -> GeneratedSite:
         "section_of": lambda number: section_of(data, int(number)),
         "chapter_scope": lambda number: chapter_scope(data.scope, number),
         "lookup_json": LOOKUP_JSON,
+        "routing": routing,
+        "heading_page": heading_page,
+        "latest_on_center_page": LATEST_ON_CENTER_PAGE,
+        "latest_on_rulings_page": LATEST_ON_RULINGS_PAGE,
     }
 
     pages: dict[str, str] = {}
@@ -266,6 +287,14 @@ def generate(data: CuratedData, pulled: PulledData) -> GeneratedSite:
     pages[LOOKUP_PAGE] = env.get_template("lookup.md.j2").render(context)
     pages[AGENCIES_PAGE] = env.get_template("agencies.md.j2").render(context)
     pages[RULINGS_PAGE] = env.get_template("rulings_index.md.j2").render(context)
+    pages[UNASSIGNED_PAGE] = env.get_template("rulings_unassigned.md.j2").render(context)
+    heading_template = env.get_template("rulings_heading.md.j2")
+    for heading, rulings in sorted(routing.by_heading.items()):
+        match = resolve_heading(data.scope, heading)
+        pages[heading_page(heading)] = heading_template.render(
+            context, heading=heading, rulings=rulings, match=match, chapter=chapters[heading[:2]]
+        )
+    pages[ICP_PAGE] = env.get_template("icps.md.j2").render(context)
     all_sources = sorted(
         sources_of([data.centers, data.scope, data.shared, data.agencies, data.hts.source]),
         key=lambda s: (s.title.lower(), s.url),

@@ -25,3 +25,9 @@ def centers_copy(tmp_path: Path) -> Path:
     target = tmp_path / "centers"
     shutil.copytree(CENTERS_DIR, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def httpserver_listen_address():
+    """pytest-httpserver binds here: loopback only, a free port."""
+    return ("127.0.0.1", 0)

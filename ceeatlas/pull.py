@@ -1,0 +1,458 @@
+"""Pull commands: fetch what is new from each source, validate it, write data/ atomically.
+
+Nothing in data/ changes until a source's fetch has finished: a failed or interrupted pull
+leaves the previous snapshot intact, and because every raw response is cached, running the
+same pull again resumes where the last one stopped without refetching. A pull that finds
+nothing new writes no file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from .curated import CuratedData
+from .http import FetchError, HttpClient
+from .models import Ruling, RulingStatus, RulingText
+from .sources import agency_links, cross, icp
+from .store import (
+    ICPS_FILE,
+    LINKS_FILE,
+    TEXTS_DIR,
+    iter_rulings,
+    load_link_checks,
+    read_jsonl,
+    read_manifest,
+    ruling_shard,
+    ruling_shards,
+    sort_rulings,
+    write_jsonl,
+    write_manifest,
+)
+
+INCREMENTAL_OVERLAP_DAYS = 30  # CBP publishes some rulings weeks after their date
+REVOKED = (RulingStatus.revoked, RulingStatus.operationally_revoked)
+
+
+@dataclass
+class PullReport:
+    source: str
+    new: int = 0
+    changed: int = 0
+    revoked: int = 0
+    unchanged: int = 0
+    failed: list[str] = field(default_factory=list)
+    files_written: int = 0
+    requests: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def summary(self) -> str:
+        line = (
+            f"{self.source}: {self.new} new, {self.changed} changed, {self.revoked} revoked, "
+            f"{len(self.failed)} failed ({self.unchanged} unchanged; {self.files_written} files written; "
+            f"{self.requests} requests; {self.seconds:.1f} s)"
+        )
+        shown = self.failed[:20]
+        more = [f"  ... and {len(self.failed) - 20} more"] if len(self.failed) > 20 else []
+        return "\n".join([line, *(f"  failed: {item}" for item in shown), *more])
+
+
+class RunMarker:
+    """Remembers, in the cache, whether the last pull of a source finished.
+
+    A new pull ignores cached responses from earlier pulls (it wants what is new); a pull that
+    follows an interrupted one reuses what that one already fetched, and so resumes.
+    """
+
+    def __init__(self, client: HttpClient, source: str):
+        self.client = client
+        self.path = client.cache_dir / source / "run.json" if client.cache_dir else None
+
+    def start(self) -> bool:
+        """Returns True when resuming an interrupted pull."""
+        if self.path is None:
+            return False
+        previous = None
+        try:
+            previous = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            pass
+        if previous and not previous.get("finished") and not self.client.force:
+            self.client.not_before = previous["started"]
+            return True
+        started = time.time()
+        self.client.not_before = started
+        self._write({"started": started, "finished": False})
+        return False
+
+    def finish(self) -> None:
+        if self.path is None:
+            return
+        state = json.loads(self.path.read_text(encoding="utf-8"))
+        self._write({**state, "finished": True})
+
+    def _write(self, state: dict) -> None:
+        from .files import atomic_write_bytes
+
+        atomic_write_bytes(self.path, json.dumps(state).encode())
+
+
+class Progress:
+    """A one-line progress bar on a terminal; occasional plain lines otherwise (CI logs)."""
+
+    def __init__(self, label: str, stream: TextIO | None = None):
+        self.label, self.stream = label, stream or sys.stderr
+        self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
+        self.last_print = 0.0
+
+    def update(self, done: int, total: int | None, note: str = "") -> None:
+        now = time.monotonic()
+        if not self.tty and now - self.last_print < 10:
+            return
+        self.last_print = now
+        if total:
+            width = 30
+            filled = int(width * min(done, total) / total)
+            bar = "#" * filled + "-" * (width - filled)
+            text = f"{self.label} [{bar}] {done}/{total} {note}"
+        else:
+            text = f"{self.label} {done} {note}"
+        if self.tty:
+            self.stream.write("\r" + text[:120].ljust(120))
+        else:
+            self.stream.write(text + "\n")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.tty:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+# ---------------------------------------------------------------------------------------
+# CROSS
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class CrossOptions:
+    base_url: str
+    since: dt.date | None = None
+    until: dt.date | None = None
+    limit: int | None = None
+    with_text: bool = False
+    page_size: int = 100
+
+
+def _year_windows(first: dt.date, last: dt.date) -> list[tuple[dt.date, dt.date]]:
+    windows = []
+    start = first
+    while start <= last:
+        end = min(dt.date(start.year, 12, 31), last)
+        windows.append((start, end))
+        start = end + dt.timedelta(days=1)
+    return windows
+
+
+def _window_pages(
+    client: HttpClient, options: CrossOptions, first: dt.date, last: dt.date, report: PullReport
+) -> Iterator[list[dict]]:
+    """Yield the rows of every page of every window, splitting windows that hit the cap."""
+    # Newest first, so that --limit keeps the most recent rulings.
+    stack = _year_windows(first, last)
+    while stack:
+        start, end = stack.pop()
+        try:
+            page_one = cross.parse_search(
+                cross.fetch_search_page(client, options.base_url, start, end, 1, options.page_size)
+            )
+        except (FetchError, cross.ParseError) as error:
+            report.failed.append(f"window {start}..{end}: {error}")
+            continue
+        if page_one.total_hits >= cross.HIT_CAP and start < end:
+            middle = start + (end - start) // 2
+            stack.append((start, middle))
+            stack.append((middle + dt.timedelta(days=1), end))
+            continue
+        if page_one.total_hits >= cross.HIT_CAP:
+            report.failed.append(
+                f"window {start}: {page_one.total_hits} hits on one day; only the first {cross.HIT_CAP} are reachable"
+            )
+        yield page_one.rows
+        pages = math.ceil(min(page_one.total_hits, cross.HIT_CAP) / options.page_size)
+        for page in range(2, pages + 1):
+            try:
+                payload = cross.fetch_search_page(
+                    client, options.base_url, start, end, page, options.page_size
+                )
+                yield cross.parse_search(payload).rows
+            except (FetchError, cross.ParseError) as error:
+                report.failed.append(f"window {start}..{end} page {page}: {error}")
+
+
+def pull_cross(client: HttpClient, data_dir: Path, options: CrossOptions, today: dt.date) -> PullReport:
+    report = PullReport(source="cross")
+    started, requests_before = time.monotonic(), client.requests_made
+    marker = RunMarker(client, "cross")
+    if marker.start():
+        print("cross: resuming the interrupted pull from the cache", file=sys.stderr)
+    manifest = read_manifest(data_dir)
+    state = manifest.get("sources", {}).get("cross", {})
+    until = options.until or today
+    if options.since:
+        since = options.since
+    elif state.get("last_date"):
+        since = dt.date.fromisoformat(state["last_date"]) - dt.timedelta(days=INCREMENTAL_OVERLAP_DAYS)
+    else:
+        since = cross.FIRST_DATE
+
+    fetched: dict[str, Ruling] = {}
+    progress = Progress("cross")
+    for rows in _window_pages(client, options, since, until, report):
+        for row in rows:
+            try:
+                ruling = cross.parse_row(row, base_url=options.base_url, fetched_at=today)
+            except cross.ParseError as error:
+                report.failed.append(f"row: {error}")
+                continue
+            fetched[ruling.number] = ruling
+        progress.update(len(fetched), None, f"rulings ({client.requests_made - requests_before} requests)")
+        if options.limit and len(fetched) >= options.limit:
+            break
+
+    if not options.since and state.get("last_date") and not (options.limit and len(fetched) >= options.limit):
+        _pull_recent(client, options, today, since, fetched, report)
+    progress.close()
+
+    if options.limit:
+        fetched = dict(list(fetched.items())[: options.limit])
+    _merge_rulings(data_dir, fetched, report)
+    if options.with_text:
+        _pull_texts(client, data_dir, options, fetched, today, report)
+    _update_manifest(data_dir, manifest, "cross", report, today, last_date=_max_date(data_dir))
+    marker.finish()
+    report.requests = client.requests_made - requests_before
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _pull_recent(
+    client: HttpClient,
+    options: CrossOptions,
+    today: dt.date,
+    since: dt.date,
+    fetched: dict,
+    report: PullReport,
+) -> None:
+    """Rulings CBP added or changed recently but dated before the window (published late)."""
+    try:
+        recent = cross.parse_recent(cross.fetch_recent(client, options.base_url, today))
+    except (FetchError, cross.ParseError) as error:
+        report.failed.append(f"recent rulings list: {error}")
+        return
+    for number, _modified in recent:
+        if number in fetched:
+            continue
+        try:
+            page = cross.parse_search(cross.fetch_by_number(client, options.base_url, number))
+            rows = [row for row in page.rows if cross.normalise_number(row.get("rulingNumber", "")) == number]
+            if not rows:
+                report.failed.append(f"{number}: listed as recent but not found by search")
+                continue
+            fetched[number] = cross.parse_row(rows[0], base_url=options.base_url, fetched_at=today)
+        except (FetchError, cross.ParseError) as error:
+            report.failed.append(f"{number}: {error}")
+
+
+def _merge_rulings(data_dir: Path, fetched: dict[str, Ruling], report: PullReport) -> None:
+    """Fold fetched rulings into their month shards; a ruling whose date moved leaves its old shard."""
+    where: dict[str, Path] = {}
+    for path in ruling_shards(data_dir):
+        with path.open(encoding="utf-8") as stream:
+            for line in stream:
+                if line.strip():
+                    where[json.loads(line)["number"]] = path
+    shards: dict[Path, dict[str, Ruling]] = {}
+
+    def shard(path: Path) -> dict[str, Ruling]:
+        if path not in shards:
+            shards[path] = {ruling.number: ruling for ruling in read_jsonl(path, Ruling)}
+        return shards[path]
+
+    for ruling in fetched.values():
+        target = ruling_shard(data_dir, ruling.date)
+        old_path = where.get(ruling.number)
+        old = shard(old_path).get(ruling.number) if old_path else None
+        if old is None:
+            report.new += 1
+            if ruling.status in REVOKED:
+                report.revoked += 1
+        elif old.model_dump(exclude={"fetched_at"}) != ruling.model_dump(exclude={"fetched_at"}):
+            report.changed += 1
+            if ruling.status != old.status and ruling.status in REVOKED:
+                report.revoked += 1
+        else:
+            report.unchanged += 1
+            ruling = old  # keep the old record and its fetched_at: no diff
+        if old_path is not None and old_path != target:
+            del shard(old_path)[ruling.number]
+        shard(target)[ruling.number] = ruling
+    for path, records in sorted(shards.items()):
+        if not records:
+            if path.exists():
+                path.unlink()
+                report.files_written += 1
+            continue
+        if write_jsonl(path, sort_rulings(records.values())):
+            report.files_written += 1
+
+
+def _pull_texts(
+    client: HttpClient,
+    data_dir: Path,
+    options: CrossOptions,
+    fetched: dict[str, Ruling],
+    today: dt.date,
+    report: PullReport,
+) -> None:
+    by_shard: dict[Path, dict[str, RulingText]] = defaultdict(dict)
+    progress = Progress("cross texts")
+    for index, ruling in enumerate(sorted(fetched.values(), key=lambda r: r.number), start=1):
+        path = ruling_shard(data_dir, ruling.date, TEXTS_DIR)
+        if path not in by_shard:
+            by_shard[path] = {record.number: record for record in read_jsonl(path, RulingText)}
+        if ruling.number in by_shard[path]:
+            continue
+        try:
+            number, text, document = cross.parse_detail(
+                cross.fetch_detail(client, options.base_url, ruling.number)
+            )
+            document_url = f"{options.base_url}{document}" if document and document.startswith("/") else None
+            by_shard[path][ruling.number] = RulingText(
+                number=number, text=text, document_url=document_url, fetched_at=today
+            )
+        except cross.RulingNotFound:
+            report.failed.append(f"{ruling.number}: not found (CROSS answered HTTP 500 for its text)")
+        except (FetchError, cross.ParseError) as error:
+            report.failed.append(f"{ruling.number} text: {error}")
+        progress.update(index, len(fetched), "texts")
+    progress.close()
+    for path, records in sorted(by_shard.items()):
+        if write_jsonl(path, sorted(records.values(), key=lambda r: r.number)):
+            report.files_written += 1
+
+
+def _max_date(data_dir: Path) -> str | None:
+    latest = None
+    for ruling in iter_rulings(data_dir):
+        if latest is None or ruling.date > latest:
+            latest = ruling.date
+    return latest.isoformat() if latest else None
+
+
+def _count_rulings(data_dir: Path) -> int:
+    return sum(1 for _ in iter_rulings(data_dir))
+
+
+def _update_manifest(
+    data_dir: Path, manifest: dict, source: str, report: PullReport, today: dt.date, **extra
+) -> None:
+    """Record counts and dates, but only when this pull changed data: no-op pulls change no file."""
+    if report.files_written == 0:
+        return
+    count = _count_rulings(data_dir) if source == "cross" else extra.pop("count", 0)
+    entry = {"count": count, "pulled_on": today.isoformat(), **{k: v for k, v in extra.items() if v}}
+    updated = {
+        **manifest,
+        "as_of": today.isoformat(),
+        "sources": {**manifest.get("sources", {}), source: entry},
+    }
+    if write_manifest(data_dir, updated):
+        report.files_written += 1
+
+
+# ---------------------------------------------------------------------------------------
+# ICPs
+# ---------------------------------------------------------------------------------------
+
+
+def pull_icps(client: HttpClient, data_dir: Path, base_url: str, today: dt.date) -> PullReport:
+    from .models import Icp
+
+    report = PullReport(source="icp")
+    started, requests_before = time.monotonic(), client.requests_made
+    client.not_before = None if client.force else time.time()  # one page: always fetch it fresh
+    try:
+        response = icp.fetch_listing(client, base_url)
+        items = icp.parse_listing(response.text(), f"{base_url}{icp.LISTING_PATH}", today)
+    except (FetchError, icp.ParseError) as error:
+        report.failed.append(f"ICP listing: {error}")
+        report.requests = client.requests_made - requests_before
+        return report
+    previous = {item.url: item for item in read_jsonl(data_dir / ICPS_FILE, Icp)}
+    merged = []
+    for item in items:
+        old = previous.get(item.url)
+        if old is None:
+            report.new += 1
+            merged.append(item)
+        elif old.model_dump(exclude={"fetched_at"}) != item.model_dump(exclude={"fetched_at"}):
+            report.changed += 1
+            merged.append(item)
+        else:
+            report.unchanged += 1
+            merged.append(old)
+    if write_jsonl(data_dir / ICPS_FILE, merged):
+        report.files_written += 1
+    _update_manifest(data_dir, read_manifest(data_dir), "icp", report, today, count=len(merged))
+    report.requests = client.requests_made - requests_before
+    report.seconds = time.monotonic() - started
+    return report
+
+
+# ---------------------------------------------------------------------------------------
+# Agency guidance links
+# ---------------------------------------------------------------------------------------
+
+
+def pull_agency_links(client: HttpClient, data_dir: Path, curated: CuratedData, today: dt.date) -> PullReport:
+    report = PullReport(source="pga")
+    started, requests_before = time.monotonic(), client.requests_made
+    previous = {check.agency: check for check in load_link_checks(data_dir)}
+    results = []
+    agencies = [agency for agency in curated.agencies.agencies if agency.guidance_url]
+    progress = Progress("pga links")
+    for index, agency in enumerate(agencies, start=1):
+        result = agency_links.check_agency(client, agency, today, previous.get(agency.id))
+        old = previous.get(agency.id)
+        if old is None:
+            report.new += 1
+        elif old != result:
+            report.changed += 1
+        else:
+            report.unchanged += 1
+        if not result.ok:
+            report.failed.append(
+                f"{agency.id}: {agency.guidance_url} is broken ({result.error or f'HTTP {result.status}'})"
+            )
+        results.append(result)
+        progress.update(index, len(agencies))
+    progress.close()
+    if write_jsonl(data_dir / LINKS_FILE, sorted(results, key=lambda check: check.agency)):
+        report.files_written += 1
+    _update_manifest(data_dir, read_manifest(data_dir), "pga", report, today, count=len(results))
+    report.requests = client.requests_made - requests_before
+    report.seconds = time.monotonic() - started
+    return report

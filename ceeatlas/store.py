@@ -1,0 +1,134 @@
+"""Reading and writing data/: deterministic JSON Lines, atomic writes, write only on change.
+
+Layout (all sorted, one record per line, keys sorted):
+  data/manifest.json                       counts, last pulled date per source, the data's as-of date
+  data/rulings/<YYYY>/<YYYY-MM>.jsonl      CROSS rulings by ruling date, sorted by number
+  data/ruling-texts/<YYYY>/<YYYY-MM>.jsonl full texts (only with --with-text), same sharding
+  data/icps.jsonl                          Informed Compliance Publications, sorted by title
+  data/links/agencies.jsonl                last check of each agency guidance URL
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from .files import atomic_write_bytes
+from .models import Icp, LinkCheck, Ruling, RulingText
+
+MANIFEST = "manifest.json"
+RULINGS_DIR = "rulings"
+TEXTS_DIR = "ruling-texts"
+ICPS_FILE = "icps.jsonl"
+LINKS_FILE = "links/agencies.jsonl"
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+class StoreError(Exception):
+    """A file in data/ cannot be read; the message names the file and line."""
+
+
+def dumps(record: BaseModel) -> str:
+    return json.dumps(
+        record.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    )
+
+
+def write_if_changed(path: Path, text: str) -> bool:
+    """Atomically replace `path` with `text` unless it already holds exactly that."""
+    data = text.encode("utf-8")
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    atomic_write_bytes(path, data)
+    return True
+
+
+def write_jsonl(path: Path, records: Iterable[BaseModel]) -> bool:
+    lines = [dumps(record) for record in records]
+    return write_if_changed(path, "".join(line + "\n" for line in lines))
+
+
+def read_jsonl(path: Path, model: type[ModelT]) -> list[ModelT]:
+    if not path.exists():
+        return []
+    records = []
+    with path.open(encoding="utf-8") as stream:
+        for number, line in enumerate(stream, start=1):
+            if not line.strip():
+                continue
+            try:
+                records.append(model.model_validate_json(line))
+            except ValidationError as error:
+                first = error.errors()[0]
+                field = ".".join(str(part) for part in first["loc"]) or "(record)"
+                raise StoreError(f"{path}:{number}: {field}: {first['msg']}") from error
+    return records
+
+
+# -- rulings --------------------------------------------------------------------------
+
+
+def ruling_shard(root: Path, day: dt.date, folder: str = RULINGS_DIR) -> Path:
+    return root / folder / f"{day.year:04d}" / f"{day.year:04d}-{day.month:02d}.jsonl"
+
+
+def ruling_shards(root: Path, folder: str = RULINGS_DIR) -> list[Path]:
+    return sorted((root / folder).glob("*/*.jsonl"))
+
+
+def iter_rulings(root: Path) -> Iterator[Ruling]:
+    for path in ruling_shards(root):
+        yield from read_jsonl(path, Ruling)
+
+
+def sort_rulings(rulings: Iterable[Ruling]) -> list[Ruling]:
+    return sorted(rulings, key=lambda ruling: (ruling.number, ruling.date))
+
+
+def load_texts(root: Path) -> dict[str, RulingText]:
+    texts: dict[str, RulingText] = {}
+    for path in ruling_shards(root, TEXTS_DIR):
+        for record in read_jsonl(path, RulingText):
+            texts[record.number] = record
+    return texts
+
+
+# -- ICPs and link checks ---------------------------------------------------------------
+
+
+def load_icps(root: Path) -> list[Icp]:
+    return read_jsonl(root / ICPS_FILE, Icp)
+
+
+def load_link_checks(root: Path) -> list[LinkCheck]:
+    return read_jsonl(root / LINKS_FILE, LinkCheck)
+
+
+# -- manifest -------------------------------------------------------------------------
+
+
+def read_manifest(root: Path) -> dict:
+    path = root / MANIFEST
+    if not path.exists():
+        return {}
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as error:
+        raise StoreError(f"{path}: cannot read the manifest: {error}") from error
+    if not isinstance(manifest, dict):
+        raise StoreError(f"{path}: the manifest must be a JSON object")
+    return manifest
+
+
+def write_manifest(root: Path, manifest: dict) -> bool:
+    text = json.dumps(manifest, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    return write_if_changed(root / MANIFEST, text)

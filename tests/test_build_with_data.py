@@ -1,0 +1,148 @@
+"""A strict build over SYNTHETIC pulled data: routing, heading pages, and untrusted text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ceeatlas.models import Icp, LinkCheck, Ruling
+from ceeatlas.store import ICPS_FILE, LINKS_FILE, ruling_shard, write_jsonl, write_manifest
+
+from .conftest import REPO
+
+pytestmark = pytest.mark.build
+DAY = dt.date(2026, 11, 2)
+EVIL = "<script>alert('x')</script> [click](javascript:alert(1)) *stars* | pipe"
+
+
+def _ruling(number: str, subject: str, tariffs: list[str], **extra) -> Ruling:
+    return Ruling(
+        number=number,
+        collection="NY",
+        date=DAY,
+        subject=subject,
+        tariffs=tariffs,
+        status=extra.pop("status", "active"),
+        source_url=f"https://rulings.cbp.gov/ruling/{number}",
+        fetched_at=DAY,
+        **extra,
+    )
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    data = tmp_path_factory.mktemp("synthetic-data")
+    rulings = [
+        _ruling("N900001", "SYNTHETIC cotton T-shirt with a USB light", ["6109.10.0040", "8471.30.0100"]),
+        _ruling("N900002", EVIL, ["6109.10.0012"], status="revoked", revoked_by=["H900009"]),
+        _ruling("N900003", "SYNTHETIC ruling without a tariff number", []),
+        _ruling("N900004", "SYNTHETIC ruling with only a chapter 98 number", ["9802.00.5060"]),
+    ]
+    write_jsonl(ruling_shard(data, DAY), rulings)
+    write_jsonl(
+        data / ICPS_FILE,
+        [
+            Icp(
+                title=EVIL,
+                url="javascript:alert(1)",
+                kind="pdf",
+                scope="commodity",
+                hts=["6505"],
+                source_url="https://www.cbp.gov/x",
+                fetched_at=DAY,
+            ),
+            Icp(
+                title="SYNTHETIC Reasonable Care",
+                url="https://www.cbp.gov/document/publications/reasonable-care",
+                kind="document",
+                scope="general",
+                source_url="https://www.cbp.gov/x",
+                fetched_at=DAY,
+            ),
+        ],
+    )
+    write_jsonl(
+        data / LINKS_FILE,
+        [
+            LinkCheck(
+                agency="fda",
+                url="https://www.fda.gov/industry/import-program",
+                ok=False,
+                status=404,
+                checked=DAY,
+            )
+        ],
+    )
+    write_manifest(
+        data, {"as_of": DAY.isoformat(), "sources": {"cross": {"count": 4, "pulled_on": DAY.isoformat()}}}
+    )
+    site = tmp_path_factory.mktemp("site")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "CEEATLAS_DATA_DIR": str(data)}
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+def _html(site: Path, page: str) -> str:
+    return (site / page / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_ruling_with_two_headings_appears_under_both_centers(built):
+    assert "N900001" in _html(built, "centers/apparel-footwear-textiles")
+    assert "N900001" in _html(built, "centers/electronics")
+    assert "N900001" not in _html(built, "centers/machinery")
+
+
+def test_heading_pages_exist_and_stay_out_of_the_nav(built):
+    page = _html(built, "rulings/hts/6109")
+    assert "N900001" in page and "N900002" in page and "6109.10.00.40" in page
+    assert "rulings/hts/" not in _html(built, "centers/lookup").split('<div class="md-content"')[0]
+
+
+def test_unroutable_rulings_are_listed_not_dropped(built):
+    page = _html(built, "rulings/unassigned")
+    assert "N900003" in page and "no tariff number" in page
+    assert "N900004" in page and "only special or unknown tariff numbers" in page
+
+
+def test_status_in_words_and_link_to_cross(built):
+    page = _html(built, "rulings/hts/6109")
+    assert "<strong>Revoked</strong> by H900009" in page
+    assert 'href="https://rulings.cbp.gov/ruling/N900001"' in page
+
+
+def test_untrusted_text_is_escaped_everywhere(built):
+    for html_file in built.rglob("*.html"):
+        html = html_file.read_text(encoding="utf-8")
+        assert "<script>alert('x')</script>" not in html, html_file
+        assert 'href="javascript:' not in html, html_file
+    page = _html(built, "rulings/hts/6109")
+    assert "&lt;script&gt;alert" in page
+    catalogue = _html(built, "guides/icps")
+    assert "&lt;script&gt;alert" in catalogue
+
+
+def test_icps_and_link_checks_on_pages(built):
+    aft = _html(built, "centers/apparel-footwear-textiles")
+    assert "&lt;script&gt;alert" in aft  # the commodity ICP naming heading 6505
+    agencies = _html(built, "guides/agencies")
+    assert "<strong>Broken</strong> (HTTP 404) since 2026-11-02" in agencies
+    assert "Not checked yet" in agencies
+
+
+def test_heading_pages_are_not_in_search(built):
+    index = json.loads((built / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert not any(doc["location"].startswith("rulings/hts/") for doc in index["docs"])
