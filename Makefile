@@ -6,6 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+NODE_STAMP := tests/browser/node_modules/.installed
 SITE_DIR ?= site
 PORT ?= 8000
 
@@ -40,7 +41,12 @@ check-data: $(STAMP) ## Validate the curated data in centers/ (file, line and fi
 pull: $(STAMP) ## Fetch new CROSS rulings, ICPs and agency link checks into data/ (network; ARGS=...)
 	$(BIN)/python -m ceeatlas pull all $(ARGS)
 
-test: $(TEST_STAMP) ## Run the linter and the whole test suite
+# axe-core for the accessibility tests; without npm the browser tests skip (CI installs it).
+$(NODE_STAMP): tests/browser/package.json tests/browser/package-lock.json
+	@if command -v npm >/dev/null; then cd tests/browser && npm ci --no-audit --no-fund --silent && touch node_modules/.installed; \
+	else echo "npm not found: browser and accessibility tests will be skipped"; fi
+
+test: $(TEST_STAMP) $(NODE_STAMP) ## Run the linter and the whole test suite (browser tests need chromium)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest

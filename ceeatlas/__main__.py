@@ -113,6 +113,20 @@ def _pull(args: argparse.Namespace) -> int:
     return 0 if all(report.ok for report in reports) else 1
 
 
+def _check_links(args: argparse.Namespace) -> int:
+    from .linkcheck import check_site
+
+    report = check_site(args.site_dir)
+    for link, pages in sorted(report.broken.items()):
+        print(f"broken: {link} (on {', '.join(sorted(set(pages))[:3])})", file=sys.stderr)
+    print(
+        f"{report.pages} pages; {len(report.broken)} broken internal links; {len(report.external)} external links (not checked)"
+    )
+    if args.list_external:
+        print("\n".join(sorted(report.external)))
+    return 1 if report.broken else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ceeatlas", description=__doc__.splitlines()[0])
     parser.add_argument("--centers-dir", type=Path, default=DEFAULT_CENTERS_DIR, help="curated data folder")
@@ -121,6 +135,11 @@ def main(argv: list[str] | None = None) -> int:
     lookup = commands.add_parser("lookup", help="which Center handles an HTS number")
     lookup.add_argument("hts", nargs="+")
     lookup.set_defaults(func=_lookup)
+
+    links = commands.add_parser("check-links", help="check the internal links of a built site")
+    links.add_argument("site_dir", type=Path)
+    links.add_argument("--list-external", action="store_true", help="print the external links found")
+    links.set_defaults(func=_check_links)
 
     pull = commands.add_parser("pull", help="fetch new data from a source into data/")
     pull.add_argument("source", choices=["cross", "icp", "pga", "all"])

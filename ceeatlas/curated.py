@@ -25,6 +25,8 @@ AGENCIES_FILE = "agencies.yaml"
 SCOPE_FILE = "scope.yaml"
 SHARED_FILE = "shared.yaml"
 RESERVED_FILES = {HTS_FILE, AGENCIES_FILE, SCOPE_FILE, SHARED_FILE}
+# Other data files that are not Centers (programs, processes, trade issues, events, glossary).
+SUPPORT_FILES = {"programs.yaml", "processes.yaml", "trade-issues.yaml", "events.yaml", "glossary.yaml"}
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -147,7 +149,7 @@ def load_curated(root: Path) -> CuratedData:
 
     centers: dict[str, Center] = {}
     for path in sorted(root.glob("*.yaml")):
-        if path.name.startswith("_") or path.name in RESERVED_FILES:
+        if path.name.startswith("_") or path.name in RESERVED_FILES | SUPPORT_FILES:
             continue
         center = attempt(path, Center)
         if center is None:

@@ -365,3 +365,185 @@ class LinkCheck(Pulled):
     final_url: str | None = None
     error: str | None = None
     checked: dt.date  # the date this result was first observed (unchanged results keep it)
+
+
+# ---------------------------------------------------------------------------------------
+# Partnership programs, processes, trade issues, events, glossary (curated, centers/)
+# ---------------------------------------------------------------------------------------
+
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
+
+
+class ProgramStatus(StrEnum):
+    current = "current"
+    historical = "historical"  # ended or folded into another program; shown with its dates
+
+
+class CatalogueEntry(Strict):
+    """A benefit or requirement in plain words; programs refer to it by id so the
+    comparison table can line them up."""
+
+    id: Slug
+    label: Text
+
+
+class Claim(Strict):
+    """What one program says about one catalogue entry."""
+
+    ref: Slug  # a benefits[] or requirements[] id of the catalogue
+    text: Text  # this program's version, in our words
+    tiers: list[str] = Field(
+        default_factory=list
+    )  # empty: the whole program; else the tier names it applies to
+    measurable: bool | None = None  # benefits only: is it a commercially significant, measurable benefit?
+    certainty: Certainty = Certainty.reported
+    sources: list[Source] = Field(min_length=1)
+
+
+class Tier(Strict):
+    name: Text
+    text: Text
+    sources: list[Source] = Field(min_length=1)
+
+
+class Count(Strict):
+    value: Text  # as the source gives it: "more than 10,000", "11,000"
+    what: Text  # what was counted
+    as_of: dt.date
+    sources: list[Source] = Field(min_length=1)
+
+
+class Program(Strict):
+    id: Slug
+    name: Text
+    short_name: Text
+    status: ProgramStatus
+    period: Text  # "since 2001", "2002-2020"
+    summary: SourcedText
+    who_may_join: list[SourcedText] = Field(default_factory=list)
+    requirements: list[Claim] = Field(default_factory=list)
+    benefits: list[Claim] = Field(default_factory=list)
+    tiers: list[Tier] = Field(default_factory=list)
+    how_to_apply: list[SourcedText] = Field(default_factory=list)
+    cost_effort: list[SourcedText] = Field(default_factory=list)
+    agencies: list[SourcedText] = Field(default_factory=list)
+    participants: list[Count] = Field(default_factory=list)
+    not_found: list[str] = Field(default_factory=list)  # fields of 19 U.S.C. 4311(c)(2) no source gave
+
+    @model_validator(mode="after")
+    def _benefits_say_if_measurable(self) -> Program:
+        for index, claim in enumerate(self.benefits):
+            if claim.measurable is None:
+                raise ValueError(f"benefits[{index}] needs measurable: true or false")
+        return self
+
+
+class Mra(Strict):
+    partner: Text
+    signed: dt.date
+    date_precision: str = Field(default="month", pattern=r"^(day|month|year)$")
+    note: str | None = None
+    sources: list[Source] = Field(min_length=1)
+
+
+class Programs(Strict):
+    compiled: dt.date
+    benefits: list[CatalogueEntry] = Field(min_length=1)
+    requirements: list[CatalogueEntry] = Field(min_length=1)
+    programs: list[Program] = Field(min_length=1)
+    mras: list[Mra] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> Programs:
+        benefit_ids = {entry.id for entry in self.benefits}
+        requirement_ids = {entry.id for entry in self.requirements}
+        for program in self.programs:
+            for index, claim in enumerate(program.benefits):
+                if claim.ref not in benefit_ids:
+                    raise ValueError(
+                        f"{program.id}: benefits[{index}].ref {claim.ref!r} is not in the benefits catalogue"
+                    )
+            for index, claim in enumerate(program.requirements):
+                if claim.ref not in requirement_ids:
+                    raise ValueError(
+                        f"{program.id}: requirements[{index}].ref {claim.ref!r} is not in the requirements catalogue"
+                    )
+                if claim.measurable is not None:
+                    raise ValueError(f"{program.id}: requirements[{index}] cannot be measurable")
+        return self
+
+
+class Process(Strict):
+    """A core trade process and who handles it: the Center or the port."""
+
+    id: Slug
+    name: Text
+    summary: SourcedText
+    center_handles: list[SourcedText] = Field(default_factory=list)
+    port_handles: list[SourcedText] = Field(default_factory=list)
+    icp_titles: list[str] = Field(default_factory=list)  # ICP titles (as on CBP's listing) that cover it
+    resources: list[Source] = Field(default_factory=list)
+
+
+class Processes(Strict):
+    compiled: dt.date
+    processes: list[Process] = Field(min_length=1)
+
+
+class Resource(Strict):
+    title: Text
+    url: Url
+    agency: Text
+    as_of: dt.date
+    kind: SourceKind = SourceKind.primary
+    note: str | None = None
+
+
+class TradeIssue(Strict):
+    id: Slug
+    name: Text
+    summary: SourcedText
+    agencies: list[SourcedText] = Field(default_factory=list)  # who does what
+    resources: list[Resource] = Field(default_factory=list)
+
+
+class TradeIssues(Strict):
+    compiled: dt.date
+    issues: list[TradeIssue] = Field(min_length=1)
+
+
+class Event(Strict):
+    title: Text
+    centers: list[Slug] = Field(default_factory=list)  # empty: all Centers
+    start: dt.date
+    end: dt.date | None = None
+    small_business: bool = False
+    url: Url | None = None
+    note: str | None = None
+    sources: list[Source] = Field(min_length=1)
+
+
+class Events(Strict):
+    compiled: dt.date
+    events: list[Event] = Field(default_factory=list)
+
+
+class GlossaryTerm(Strict):
+    term: Text  # as written on the site: "CTPAT", "HTSUS"
+    expansion: Text  # the words it stands for
+    definition: Text  # one or two plain sentences
+    sources: list[Source] = Field(min_length=1)
+
+
+class Glossary(Strict):
+    compiled: dt.date
+    terms: list[GlossaryTerm] = Field(min_length=1)
+
+    @field_validator("terms")
+    @classmethod
+    def _unique_terms(cls, terms: list[GlossaryTerm]) -> list[GlossaryTerm]:
+        seen = [term.term for term in terms]
+        duplicates = sorted({t for t in seen if seen.count(t) > 1})
+        if duplicates:
+            raise ValueError(f"duplicate glossary terms: {', '.join(duplicates)}")
+        return terms

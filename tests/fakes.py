@@ -191,3 +191,99 @@ ICP_LISTING = """<!doctype html>
 
 ICP_LISTING_CHANGED = """<!doctype html><html><body><main><div class="new-layout">
 <a href="/sites/default/files/documents/only-one.pdf">Only one</a></div></main></body></html>"""
+
+
+# ---------------------------------------------------------------------------------------
+# A SYNTHETIC data/ folder and a build over it (for page, link and browser tests)
+# ---------------------------------------------------------------------------------------
+
+DAY = dt.date(2026, 11, 2)
+EVIL = "<script>alert('x')</script> [click](javascript:alert(1)) *stars* | pipe"
+
+
+def _ruling(number: str, subject: str, tariffs: list[str], **extra):
+    from ceeatlas.models import Ruling
+
+    return Ruling(
+        number=number,
+        collection="NY",
+        date=DAY,
+        subject=subject,
+        tariffs=tariffs,
+        status=extra.pop("status", "active"),
+        source_url=f"https://rulings.cbp.gov/ruling/{number}",
+        fetched_at=DAY,
+        **extra,
+    )
+
+
+def write_synthetic_data(data) -> None:
+    from ceeatlas.models import Icp, LinkCheck
+    from ceeatlas.store import ICPS_FILE, LINKS_FILE, ruling_shard, write_jsonl, write_manifest
+
+    rulings = [
+        _ruling("N900001", "SYNTHETIC cotton T-shirt with a USB light", ["6109.10.0040", "8471.30.0100"]),
+        _ruling("N900002", EVIL, ["6109.10.0012"], status="revoked", revoked_by=["H900009"]),
+        _ruling("N900003", "SYNTHETIC ruling without a tariff number", []),
+        _ruling("N900004", "SYNTHETIC ruling with only a chapter 98 number", ["9802.00.5060"]),
+        _ruling(
+            "N900005",
+            "SYNTHETIC passenger car part",
+            ["8708.29.5160"],
+            status="modified",
+            modified_by=["H900010"],
+        ),
+    ]
+    write_jsonl(ruling_shard(data, DAY), sorted(rulings, key=lambda r: r.number))
+    common = {
+        "source_url": "https://www.cbp.gov/trade/rulings/informed-compliance-publications",
+        "fetched_at": DAY,
+    }
+    write_jsonl(
+        data / ICPS_FILE,
+        [
+            Icp(title=EVIL, url="javascript:alert(1)", kind="pdf", scope="commodity", hts=["6505"], **common),
+            Icp(
+                title="SYNTHETIC Reasonable Care",
+                url="https://www.cbp.gov/document/publications/reasonable-care",
+                kind="document",
+                scope="general",
+                **common,
+            ),
+        ],
+    )
+    write_jsonl(
+        data / LINKS_FILE,
+        [
+            LinkCheck(
+                agency="fda",
+                url="https://www.fda.gov/industry/import-program",
+                ok=False,
+                status=404,
+                checked=DAY,
+            )
+        ],
+    )
+    write_manifest(
+        data, {"as_of": DAY.isoformat(), "sources": {"cross": {"count": 5, "pulled_on": DAY.isoformat()}}}
+    )
+
+
+def build_site(site_dir, data_dir, site_url: str | None = None):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "CEEATLAS_DATA_DIR": str(data_dir)}
+    if site_url:
+        env["CEEATLAS_SITE_URL"] = site_url
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )

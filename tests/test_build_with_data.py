@@ -2,96 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from ceeatlas.models import Icp, LinkCheck, Ruling
-from ceeatlas.store import ICPS_FILE, LINKS_FILE, ruling_shard, write_jsonl, write_manifest
-
-from .conftest import REPO
+from .fakes import build_site, write_synthetic_data
 
 pytestmark = pytest.mark.build
-DAY = dt.date(2026, 11, 2)
-EVIL = "<script>alert('x')</script> [click](javascript:alert(1)) *stars* | pipe"
-
-
-def _ruling(number: str, subject: str, tariffs: list[str], **extra) -> Ruling:
-    return Ruling(
-        number=number,
-        collection="NY",
-        date=DAY,
-        subject=subject,
-        tariffs=tariffs,
-        status=extra.pop("status", "active"),
-        source_url=f"https://rulings.cbp.gov/ruling/{number}",
-        fetched_at=DAY,
-        **extra,
-    )
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     data = tmp_path_factory.mktemp("synthetic-data")
-    rulings = [
-        _ruling("N900001", "SYNTHETIC cotton T-shirt with a USB light", ["6109.10.0040", "8471.30.0100"]),
-        _ruling("N900002", EVIL, ["6109.10.0012"], status="revoked", revoked_by=["H900009"]),
-        _ruling("N900003", "SYNTHETIC ruling without a tariff number", []),
-        _ruling("N900004", "SYNTHETIC ruling with only a chapter 98 number", ["9802.00.5060"]),
-    ]
-    write_jsonl(ruling_shard(data, DAY), rulings)
-    write_jsonl(
-        data / ICPS_FILE,
-        [
-            Icp(
-                title=EVIL,
-                url="javascript:alert(1)",
-                kind="pdf",
-                scope="commodity",
-                hts=["6505"],
-                source_url="https://www.cbp.gov/x",
-                fetched_at=DAY,
-            ),
-            Icp(
-                title="SYNTHETIC Reasonable Care",
-                url="https://www.cbp.gov/document/publications/reasonable-care",
-                kind="document",
-                scope="general",
-                source_url="https://www.cbp.gov/x",
-                fetched_at=DAY,
-            ),
-        ],
-    )
-    write_jsonl(
-        data / LINKS_FILE,
-        [
-            LinkCheck(
-                agency="fda",
-                url="https://www.fda.gov/industry/import-program",
-                ok=False,
-                status=404,
-                checked=DAY,
-            )
-        ],
-    )
-    write_manifest(
-        data, {"as_of": DAY.isoformat(), "sources": {"cross": {"count": 4, "pulled_on": DAY.isoformat()}}}
-    )
+    write_synthetic_data(data)
     site = tmp_path_factory.mktemp("site")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "CEEATLAS_DATA_DIR": str(data)}
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    result = build_site(site, data)
     assert result.returncode == 0, result.stderr
     return site
 
