@@ -92,11 +92,14 @@ def _heading_center(scope: Scope, reserved: set[str], heading: str) -> str | Non
 def route(pulled: PulledData, scope: Scope, hts: HtsStructure) -> Routing:
     reserved = {f"{c.number:02d}" for c in hts.chapters if c.reserved}
     routing = Routing()
+    owner: dict[str, str | None] = {}  # heading -> Center, resolved once per heading, not per ruling
     for ruling in pulled.rulings:  # newest first, so every list below is newest first
         centers: set[str] = set()
         for tariff in ruling.tariffs:
             heading = tariff[:4]
-            center = _heading_center(scope, reserved, heading)
+            if heading not in owner:
+                owner[heading] = _heading_center(scope, reserved, heading)
+            center = owner[heading]
             if center is None:
                 continue
             routing.by_heading[heading].append(ruling)

@@ -29,7 +29,6 @@ LOOKUP_JSON = "assets/data/hts-lookup.json"
 AGENCIES_PAGE = "guides/agencies.md"
 ABOUT_PAGE = "about/index.md"
 RULINGS_PAGE = "rulings/index.md"
-UNASSIGNED_PAGE = "rulings/unassigned.md"
 ICP_PAGE = "guides/icps.md"
 LATEST_ON_CENTER_PAGE = 15
 LATEST_ON_RULINGS_PAGE = 50
@@ -100,13 +99,23 @@ def tariff_htsus(cross_code: str) -> str:
 
 
 def heading_page(heading: str) -> str:
-    return f"rulings/hts/{heading}.md"
+    """Where a heading's ruling list is written (a plain HTML page, outside MkDocs)."""
+    return f"rulings/hts/{heading}/index.html"
+
+
+UNASSIGNED_LISTING = "rulings/unassigned/index.html"
+STATUS_WORDS = {
+    "active": "Active",
+    "modified": "Modified",
+    "revoked": "Revoked",
+    "operationally_revoked": "Operationally revoked",
+}
 
 
 def make_environment() -> Environment:
     env = Environment(
         loader=PackageLoader("ceeatlas", "templates"),
-        autoescape=True,
+        autoescape=True,  # Markdown templates too: data reaches them as escaped text
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -250,6 +259,7 @@ class GeneratedSite:
     center_pages: list[str]  # in navigation order
     marker_names: list[str]  # <!-- atlas:NAME --> markers hand-written pages may use
     render_marker: object  # (name, page path under docs/) -> Markdown
+    write_listings: object  # (site_dir, site_name) -> pages written; runs after MkDocs has built
 
 
 def section_of(data: CuratedData, chapter: int):
@@ -287,13 +297,6 @@ def generate(data: CuratedData, pulled: PulledData) -> GeneratedSite:
     pages[LOOKUP_PAGE] = env.get_template("lookup.md.j2").render(context)
     pages[AGENCIES_PAGE] = env.get_template("agencies.md.j2").render(context)
     pages[RULINGS_PAGE] = env.get_template("rulings_index.md.j2").render(context)
-    pages[UNASSIGNED_PAGE] = env.get_template("rulings_unassigned.md.j2").render(context)
-    heading_template = env.get_template("rulings_heading.md.j2")
-    for heading, rulings in sorted(routing.by_heading.items()):
-        match = resolve_heading(data.scope, heading)
-        pages[heading_page(heading)] = heading_template.render(
-            context, heading=heading, rulings=rulings, match=match, chapter=chapters[heading[:2]]
-        )
     pages[ICP_PAGE] = env.get_template("icps.md.j2").render(context)
     all_sources = sorted(
         sources_of([data.centers, data.scope, data.shared, data.agencies, data.hts.source]),
@@ -312,13 +315,73 @@ def generate(data: CuratedData, pulled: PulledData) -> GeneratedSite:
         return env.get_template(marker_templates[name]).render(context, root=root)
 
     payload = json.dumps(lookup_payload(data), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+    def write_listings(site_dir: Path, site_name: str) -> int:
+        """Write the long ruling lists as plain HTML pages; returns how many were written."""
+        listing = env.get_template("listing.html.j2")
+        sheets = [
+            str(path.relative_to(site_dir))
+            for pattern in ("assets/stylesheets/main.*.min.css", "assets/stylesheets/palette.*.min.css")
+            for path in sorted(site_dir.glob(pattern))
+        ] + ["assets/stylesheets/atlas.css"]
+        common = {
+            "site_name": site_name,
+            "stylesheets": sheets,
+            "status_words": STATUS_WORDS,
+            "root": "../../../",
+        }
+        written = 0
+        for heading, rulings in sorted(routing.by_heading.items()):
+            match = resolve_heading(data.scope, heading)
+            center = data.centers[match.center].name
+            approximate = (
+                " (approximate; confirm with the Center)"
+                if match.row.basis is ScopeBasis.industry_description
+                else ""
+            )
+            html = listing.render(
+                common,
+                title=f"Rulings for HTS heading {heading}",
+                description=f"CBP binding rulings that name HTS heading {heading}.",
+                intro=[
+                    f"Chapter {heading[:2]}: {chapters[heading[:2]].title}. Center: {center}{approximate}.",
+                    f"{len(rulings)} rulings name a tariff number under this heading, newest first.",
+                ],
+                rulings=rulings,
+                reasons=None,
+                caption=f"Rulings that name heading {heading}",
+            )
+            _write(site_dir / heading_page(heading), html)
+            written += 1
+        html = listing.render(
+            {**common, "root": "../../"},
+            title="Unassigned rulings",
+            description="Rulings from which no Center can be read.",
+            intro=[
+                "Rulings that name no tariff number, or only numbers of chapters 98 and 99 or numbers this "
+                "site cannot read, so no Center follows from them. They are listed here rather than dropped.",
+                f"{len(routing.unassigned)} rulings.",
+            ],
+            rulings=[ruling for ruling, _ in routing.unassigned],
+            reasons=[reason for _, reason in routing.unassigned],
+            caption="Rulings without a routable tariff number",
+        )
+        _write(site_dir / UNASSIGNED_LISTING, html)
+        return written + 1
+
     return GeneratedSite(
         pages=pages,
         assets={LOOKUP_JSON: payload},
         center_pages=[center_page(view.center.id) for view in ordered],
         marker_names=sorted(marker_templates),
         render_marker=render_marker,
+        write_listings=write_listings,
     )
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
 
 
 def write_preview(site: GeneratedSite, target: Path) -> None:

@@ -97,6 +97,13 @@ def _walk(items):
             yield item
 
 
+def on_post_build(config: MkDocsConfig) -> None:
+    """Long ruling lists are plain HTML pages written after MkDocs (see ceeatlas.site)."""
+    assert _site is not None
+    count = _site.write_listings(Path(config.site_dir), config.site_name)
+    log.info("atlas: wrote %d ruling list pages", count)
+
+
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     assert _site is not None
 

@@ -46,7 +46,7 @@ def test_unroutable_rulings_are_listed_not_dropped(built):
 
 def test_status_in_words_and_link_to_cross(built):
     page = _html(built, "rulings/hts/6109")
-    assert "<strong>Revoked</strong> by H900009" in page
+    assert "<td>Revoked by H900009</td>" in page
     assert 'href="https://rulings.cbp.gov/ruling/N900001"' in page
 
 
