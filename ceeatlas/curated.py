@@ -17,16 +17,39 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .models import Agencies, Center, HtsStructure, Scope, SharedFacts
+from .models import (
+    Agencies,
+    Center,
+    Events,
+    Glossary,
+    HtsStructure,
+    Picker,
+    Processes,
+    Programs,
+    Scope,
+    SharedFacts,
+    TradeIssues,
+)
 
 # Files in centers/ that are not Centers. Files starting with "_" (the template) are never loaded.
 HTS_FILE = "hts-chapters.yaml"
 AGENCIES_FILE = "agencies.yaml"
 SCOPE_FILE = "scope.yaml"
 SHARED_FILE = "shared.yaml"
-RESERVED_FILES = {HTS_FILE, AGENCIES_FILE, SCOPE_FILE, SHARED_FILE}
-# Other data files that are not Centers (programs, processes, trade issues, events, glossary).
-SUPPORT_FILES = {"programs.yaml", "processes.yaml", "trade-issues.yaml", "events.yaml", "glossary.yaml"}
+# The curated files that are not Centers, and the model each one is validated against.
+SUPPORT_MODELS = {
+    HTS_FILE: HtsStructure,
+    AGENCIES_FILE: Agencies,
+    SCOPE_FILE: Scope,
+    SHARED_FILE: SharedFacts,
+    "programs.yaml": Programs,
+    "program-picker.yaml": Picker,
+    "processes.yaml": Processes,
+    "trade-issues.yaml": TradeIssues,
+    "events.yaml": Events,
+    "glossary.yaml": Glossary,
+}
+RESERVED_FILES = set(SUPPORT_MODELS)
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -58,11 +81,17 @@ class CuratedDataError(Exception):
 
 @dataclass(frozen=True)
 class CuratedData:
-    centers: dict[str, Center]  # in display order (file name order)
+    centers: dict[str, Center]  # in file name order
     scope: Scope
     hts: HtsStructure
     agencies: Agencies
     shared: SharedFacts
+    programs: Programs
+    picker: Picker
+    processes: Processes
+    trade_issues: TradeIssues
+    events: Events
+    glossary: Glossary
 
 
 def _line_of(node: yaml.Node | None, location: Sequence[Any]) -> int:
@@ -149,7 +178,7 @@ def load_curated(root: Path) -> CuratedData:
 
     centers: dict[str, Center] = {}
     for path in sorted(root.glob("*.yaml")):
-        if path.name.startswith("_") or path.name in RESERVED_FILES | SUPPORT_FILES:
+        if path.name.startswith("_") or path.name in RESERVED_FILES:
             continue
         center = attempt(path, Center)
         if center is None:
@@ -163,17 +192,46 @@ def load_curated(root: Path) -> CuratedData:
     if missing:
         raise CuratedDataError(problems)
 
-    scope = attempt(root / SCOPE_FILE, Scope)
-    hts = attempt(root / HTS_FILE, HtsStructure)
-    agencies = attempt(root / AGENCIES_FILE, Agencies)
-    shared = attempt(root / SHARED_FILE, SharedFacts)
+    loaded = {name: attempt(root / name, model) for name, model in SUPPORT_MODELS.items()}
     if problems:
         raise CuratedDataError(problems)
-    assert scope and hts and agencies and shared  # for the type checker: no problems means all loaded
 
     from .scope import scope_problems  # late import: scope imports models only
 
+    scope, hts = loaded[SCOPE_FILE], loaded[HTS_FILE]
     problems.extend(f"{root.name}/{SCOPE_FILE}: {p}" for p in scope_problems(scope, set(centers), hts))
+    problems.extend(_cross_file_problems(root, centers, loaded))
     if problems:
         raise CuratedDataError(problems)
-    return CuratedData(centers=centers, scope=scope, hts=hts, agencies=agencies, shared=shared)
+    return CuratedData(
+        centers=centers,
+        scope=scope,
+        hts=hts,
+        agencies=loaded[AGENCIES_FILE],
+        shared=loaded[SHARED_FILE],
+        programs=loaded["programs.yaml"],
+        picker=loaded["program-picker.yaml"],
+        processes=loaded["processes.yaml"],
+        trade_issues=loaded["trade-issues.yaml"],
+        events=loaded["events.yaml"],
+        glossary=loaded["glossary.yaml"],
+    )
+
+
+def _cross_file_problems(root: Path, centers: dict[str, Center], loaded: dict) -> list[str]:
+    """References from one file to another must resolve."""
+    problems = []
+    for index, event in enumerate(loaded["events.yaml"].events):
+        for center in event.centers:
+            if center not in centers:
+                problems.append(
+                    f"{root.name}/events.yaml: events[{index}].centers: unknown Center {center!r}"
+                )
+    program_ids = {program.id for program in loaded["programs.yaml"].programs}
+    for index, rule in enumerate(loaded["program-picker.yaml"].rules):
+        for program in rule.recommend:
+            if program not in program_ids:
+                problems.append(
+                    f"{root.name}/program-picker.yaml: rules[{index}].recommend: unknown program {program!r}"
+                )
+    return problems

@@ -547,3 +547,47 @@ class Glossary(Strict):
         if duplicates:
             raise ValueError(f"duplicate glossary terms: {', '.join(duplicates)}")
         return terms
+
+
+class PickerOption(Strict):
+    value: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+    label: Text
+
+
+class PickerQuestion(Strict):
+    id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+    text: Text
+    help: str | None = None
+    options: list[PickerOption] = Field(min_length=2)
+
+
+class PickerRule(Strict):
+    """Shown when every condition holds: `when` maps a question id to the answers that match."""
+
+    id: Slug
+    when: dict[str, list[str]] = Field(default_factory=dict)
+    recommend: list[Slug] = Field(default_factory=list)  # program ids
+    headline: Text
+    reasons: list[Text] = Field(min_length=1)
+    next_steps: list[Text] = Field(default_factory=list)
+
+
+class Picker(Strict):
+    """The 'Which program fits me?' decision table. The page's JavaScript and the Python tests
+    evaluate this same table (ceeatlas.picker)."""
+
+    questions: list[PickerQuestion] = Field(min_length=1, max_length=5)
+    rules: list[PickerRule] = Field(min_length=1)
+    fallback: PickerRule
+
+    @model_validator(mode="after")
+    def _conditions_use_known_answers(self) -> Picker:
+        options = {q.id: {o.value for o in q.options} for q in self.questions}
+        for rule in [*self.rules, self.fallback]:
+            for question, values in rule.when.items():
+                if question not in options:
+                    raise ValueError(f"rule {rule.id}: unknown question {question!r}")
+                unknown = sorted(set(values) - options[question])
+                if unknown:
+                    raise ValueError(f"rule {rule.id}: unknown answers {unknown} for {question!r}")
+        return self

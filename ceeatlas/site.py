@@ -18,7 +18,9 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from .curated import CuratedData
+from .finder import write_finder_data
 from .hts import htsus_form
+from .ical import calendar
 from .models import Center, Certainty, ScopeBasis, ScopeRow, Source
 from .pulled import PulledData, Routing, route
 from .scope import all_heading_codes, chapter_scope, resolve_heading
@@ -30,6 +32,10 @@ AGENCIES_PAGE = "guides/agencies.md"
 ABOUT_PAGE = "about/index.md"
 RULINGS_PAGE = "rulings/index.md"
 ICP_PAGE = "guides/icps.md"
+PICKER_JSON = "assets/data/program-picker.json"
+EVENTS_ICS = "guides/events.ics"
+# Acronyms that are also U.S. state codes or ordinary words on this site get no automatic tooltip.
+NO_TOOLTIP = {"NY", "HQ"}
 LATEST_ON_CENTER_PAGE = 15
 LATEST_ON_RULINGS_PAGE = 50
 
@@ -125,6 +131,8 @@ def make_environment() -> Environment:
         cell=cell, link=link, date_text=date_text, iso=iso, safe_url=safe_url, tariff_htsus=tariff_htsus
     )
     env.globals.update(basis_labels=BASIS_LABELS, certainty_labels=CERTAINTY_LABELS)
+    # An event with no Centers listed is for all of them.
+    env.tests["contains_center"] = lambda centers, center_id: not centers or center_id in centers
     return env
 
 
@@ -201,6 +209,9 @@ def sources_of(obj: object) -> list[Source]:
     def walk(value: object) -> None:
         if isinstance(value, Source):
             found.setdefault(value.url, value)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
         elif isinstance(value, list | tuple):
             for item in value:
                 walk(item)
@@ -257,6 +268,8 @@ class GeneratedSite:
     pages: dict[str, str]  # Markdown pages, by path under docs/
     assets: dict[str, str]  # other files (JSON), by path under docs/
     center_pages: list[str]  # in navigation order
+    program_pages: list[str]
+    abbreviations: str  # appended to every page so acronyms get a tooltip
     marker_names: list[str]  # <!-- atlas:NAME --> markers hand-written pages may use
     render_marker: object  # (name, page path under docs/) -> Markdown
     write_listings: object  # (site_dir, site_name) -> pages written; runs after MkDocs has built
@@ -266,7 +279,26 @@ def section_of(data: CuratedData, chapter: int):
     return next(s for s in data.hts.sections if s.first_chapter <= chapter <= s.last_chapter)
 
 
-def generate(data: CuratedData, pulled: PulledData) -> GeneratedSite:
+def picker_payload(data: CuratedData) -> dict:
+    """The decision table for the browser, the same one ceeatlas.picker evaluates."""
+    payload = data.picker.model_dump(mode="json")
+    payload["programs"] = {program.id: program.short_name for program in data.programs.programs}
+    return payload
+
+
+def abbreviations(data: CuratedData) -> str:
+    """Markdown abbreviation definitions for every acronym in the glossary (tooltips on every page)."""
+    lines = []
+    for term in sorted(data.glossary.terms, key=lambda t: t.term):
+        if term.term in NO_TOOLTIP or not re.fullmatch(r"[A-Z][A-Z0-9-]*[A-Z0-9]", term.term):
+            continue
+        expansion = term.expansion.replace("]", ")").replace("\n", " ")
+        lines.append(f"*[{term.term}]: {expansion}")
+    return "\n".join(lines)
+
+
+def generate(data: CuratedData, pulled: PulledData, today: dt.date | None = None) -> GeneratedSite:
+    today = today or dt.date.today()
     env = make_environment()
     views = build_center_views(data)
     routing: Routing = route(pulled, data.scope, data.hts)
@@ -286,6 +318,8 @@ def generate(data: CuratedData, pulled: PulledData) -> GeneratedSite:
         "heading_page": heading_page,
         "latest_on_center_page": LATEST_ON_CENTER_PAGE,
         "latest_on_rulings_page": LATEST_ON_RULINGS_PAGE,
+        "picker_json": PICKER_JSON,
+        "program_names": {p.id: p.short_name for p in data.programs.programs},
     }
 
     pages: dict[str, str] = {}
@@ -298,8 +332,48 @@ def generate(data: CuratedData, pulled: PulledData) -> GeneratedSite:
     pages[AGENCIES_PAGE] = env.get_template("agencies.md.j2").render(context)
     pages[RULINGS_PAGE] = env.get_template("rulings_index.md.j2").render(context)
     pages[ICP_PAGE] = env.get_template("icps.md.j2").render(context)
+    pages["rulings/find.md"] = env.get_template("find_rulings.md.j2").render(context)
+
+    # Programs, guides and reference pages (issue: programs and small-business guides)
+    pages["programs/index.md"] = env.get_template("programs_index.md.j2").render(context)
+    pages["programs/compare.md"] = env.get_template("programs_compare.md.j2").render(context)
+    pages["programs/picker.md"] = env.get_template("picker.md.j2").render(context)
+    program_template = env.get_template("program.md.j2")
+    for program in data.programs.programs:
+        pages[f"programs/{program.id}.md"] = program_template.render(context, program=program)
+    icps_by_title = {icp.title.lower(): icp for icp in pulled.icps}
+    pages["guides/processes.md"] = env.get_template("processes.md.j2").render(
+        context, icps_by_title=icps_by_title
+    )
+    pages["guides/trade-issues.md"] = env.get_template("trade_issues.md.j2").render(context)
+    center_names = {center_id: center.name for center_id, center in data.centers.items()}
+    events = sorted(data.events.events, key=lambda e: e.start)
+    pages["guides/events.md"] = env.get_template("events.md.j2").render(
+        context,
+        upcoming=[e for e in events if (e.end or e.start) >= today],
+        past=list(reversed([e for e in events if (e.end or e.start) < today])),
+        event_centers=lambda e: ", ".join(center_names[c] for c in e.centers) or "all Centers",
+    )
+    agencies = sorted(data.agencies.agencies, key=lambda a: a.abbreviation)
+    pages["guides/pga-matrix.md"] = env.get_template("pga_matrix.md.j2").render(
+        context, agencies=agencies, agency_chapters={a.id: set(a.chapter_numbers()) for a in agencies}
+    )
+    pages["guides/glossary.md"] = env.get_template("glossary.md.j2").render(context)
     all_sources = sorted(
-        sources_of([data.centers, data.scope, data.shared, data.agencies, data.hts.source]),
+        sources_of(
+            [
+                data.centers,
+                data.scope,
+                data.shared,
+                data.agencies,
+                data.hts.source,
+                data.programs,
+                data.processes,
+                data.trade_issues,
+                data.events,
+                data.glossary,
+            ]
+        ),
         key=lambda s: (s.title.lower(), s.url),
     )
     pages[ABOUT_PAGE] = env.get_template("about_data.md.j2").render(context, all_sources=all_sources)
@@ -349,6 +423,7 @@ def generate(data: CuratedData, pulled: PulledData) -> GeneratedSite:
                 ],
                 rulings=rulings,
                 reasons=None,
+                headings=None,
                 caption=f"Rulings that name heading {heading}",
             )
             _write(site_dir / heading_page(heading), html)
@@ -364,15 +439,41 @@ def generate(data: CuratedData, pulled: PulledData) -> GeneratedSite:
             ],
             rulings=[ruling for ruling, _ in routing.unassigned],
             reasons=[reason for _, reason in routing.unassigned],
+            headings=None,
             caption="Rulings without a routable tariff number",
         )
         _write(site_dir / UNASSIGNED_LISTING, html)
-        return written + 1
+        owners = {h: resolve_heading(data.scope, h).center for h in routing.by_heading}
+        html = listing.render(
+            {**common, "root": "../../"},
+            title="Rulings by HTS heading",
+            description="Every HTS heading named by a pulled ruling, with the number of rulings.",
+            intro=[f"{len(routing.by_heading)} headings. Open one to see its rulings, newest first."],
+            rulings=[],
+            reasons=None,
+            headings=[
+                (h, chapters[h[:2]].title, data.centers[owners[h]].name, len(rows))
+                for h, rows in sorted(routing.by_heading.items())
+            ],
+            caption="HTS headings named by pulled rulings",
+        )
+        _write(site_dir / "rulings/hts/index.html", html)
+        if pulled.rulings:
+            write_finder_data(site_dir, pulled, routing, list(data.centers))
+        return written + 2
 
     return GeneratedSite(
         pages=pages,
-        assets={LOOKUP_JSON: payload},
+        assets={
+            LOOKUP_JSON: payload,
+            PICKER_JSON: json.dumps(
+                picker_payload(data), ensure_ascii=False, sort_keys=True, separators=(",", ":")
+            ),
+            EVENTS_ICS: calendar(data.events.events, data.events.compiled, center_names),
+        },
         center_pages=[center_page(view.center.id) for view in ordered],
+        program_pages=[f"programs/{program.id}.md" for program in data.programs.programs],
+        abbreviations=abbreviations(data),
         marker_names=sorted(marker_templates),
         render_marker=render_marker,
         write_listings=write_listings,

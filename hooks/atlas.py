@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("mkdocs.hooks.atlas")
 MARKER = re.compile(r"<!--\s*atlas:([A-Za-z0-9_-]+)\s*-->")
 CENTERS_SECTION = "Centers"
+PROGRAMS_SECTION = "Programs"
 
 _site: GeneratedSite | None = None
 
@@ -70,22 +71,23 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
-    """Put the Center pages, in data order, into the Centers section after its own pages."""
+    """Put the Center and program pages, in data order, into their sections after the fixed pages."""
     assert _site is not None
-    section = next(
-        (item for item in nav.items if isinstance(item, Section) and item.title == CENTERS_SECTION), None
-    )
-    if section is None:
-        raise PluginError(f"mkdocs.yml nav needs a '{CENTERS_SECTION}' section")
-    listed = {child.file.src_uri for child in section.children if getattr(child, "file", None)}
-    for path in _site.center_pages:
-        if path in listed:
-            continue
-        page = files.get_file_from_path(path).page
-        page.parent = section
-        section.children.append(page)
+    for title, paths in ((CENTERS_SECTION, _site.center_pages), (PROGRAMS_SECTION, _site.program_pages)):
+        section = next(
+            (item for item in nav.items if isinstance(item, Section) and item.title == title), None
+        )
+        if section is None:
+            raise PluginError(f"mkdocs.yml nav needs a '{title}' section")
+        listed = {child.file.src_uri for child in section.children if getattr(child, "file", None)}
+        for path in paths:
+            if path in listed:
+                continue
+            page = files.get_file_from_path(path).page
+            page.parent = section
+            section.children.append(page)
     # prev/next links follow the order of nav.pages; rebuild it from the tree
-    nav.pages = [page for page in _walk(nav.items)]
+    nav.pages = list(_walk(nav.items))
     return nav
 
 
@@ -114,4 +116,5 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
             raise PluginError(f"{page.file.src_uri}: unknown marker atlas:{name} (known: {known})")
         return _site.render_marker(name, page.file.src_uri)
 
-    return MARKER.sub(replace, markdown)
+    # Acronym tooltips on every page (Markdown abbreviations from the glossary).
+    return MARKER.sub(replace, markdown) + "\n\n" + _site.abbreviations + "\n"

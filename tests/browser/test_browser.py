@@ -50,7 +50,18 @@ PAGES = {
     "icps": "guides/icps/",
     "guides": "guides/",
     "programs": "programs/",
+    "program": "programs/ctpat-trade-compliance/",
+    "compare": "programs/compare/",
+    "picker": "programs/picker/",
+    "processes": "guides/processes/",
+    "trade-issues": "guides/trade-issues/",
+    "events": "guides/events/",
+    "pga-matrix": "guides/pga-matrix/",
+    "glossary": "guides/glossary/",
+    "getting-started": "guides/getting-started/",
     "rulings": "rulings/",
+    "find-rulings": "rulings/find/",
+    "headings": "rulings/hts/",
     "heading": "rulings/hts/6109/",
     "unassigned": "rulings/unassigned/",
     "about": "about/",
@@ -151,6 +162,46 @@ def test_hts_lookup_finds_the_center(page, site_url, typed, center):
     result.get_by_text(center, exact=True).wait_for(timeout=5000)
     assert "Source:" in result.inner_text()
     _shot(page, f"lookup-{typed}")
+    assert page.console_errors == []
+
+
+def test_program_picker_reaches_a_recommendation(page, site_url):
+    page.goto(site_url + "programs/picker/")
+    for name, value in (
+        ("role", "importer"),
+        ("history", "two_plus"),
+        ("ctpat", "tier23"),
+        ("compliance", "yes"),
+        ("land_border", "no"),
+    ):
+        page.check(f"input[name={name}][value={value}]")
+    page.click("#program-picker button[type=submit]")
+    result = page.locator("#program-picker-result")
+    result.get_by_role("heading", name="Apply for CTPAT Trade Compliance").wait_for(timeout=5000)
+    assert result.get_by_role("link", name="Read about CTPAT Trade Compliance").count() == 1
+    _shot(page, "picker-result")
+    assert page.console_errors == []
+
+
+@pytest.mark.parametrize(
+    ("hts", "words", "expected", "absent"),
+    [
+        ("6109.10.00.40", "", "N900001", "N900002"),  # HTSUS form, 10 digits
+        ("6109.10.0012", "", "N900002", "N900001"),  # CROSS form
+        ("6109100040", "", "N900001", "N900002"),
+        ("6109.10", "", "N900002", "N900005"),
+        ("6109", "cotton", "N900001", "N900002"),
+        ("", "passenger car", "N900005", "N900001"),
+    ],
+)
+def test_find_rulings(page, site_url, hts, words, expected, absent):
+    page.goto(site_url + "rulings/find/")
+    page.fill("#find-hts", hts)
+    page.fill("#find-words", words)
+    page.click("#find-rulings-form button[type=submit]")
+    result = page.locator("#find-rulings-result")
+    result.get_by_role("link", name=f"NY {expected}").wait_for(timeout=5000)
+    assert result.get_by_role("link", name=f"NY {absent}").count() == 0
     assert page.console_errors == []
 
 

@@ -1,0 +1,120 @@
+"""Static data for the "Find rulings" page: small JSON files a browser fetches on demand.
+
+No server and no big download: a query fetches only the files it needs.
+  assets/rulings/meta.json               counts per heading, and which headings are split
+  assets/rulings/hts/<NNNN>.json         every ruling of one heading (newest first), or, for a
+  assets/rulings/hts/<NNNN>/<NNNNNN>.json heading with many rulings, one file per subheading
+  assets/rulings/words/<xx>.json         subject words starting with xx -> ruling ids
+  assets/rulings/docs/<block>.json       rulings by id (id = position, newest first)
+
+A row is [number, collection, date, subject, tariffs, status, centers]. Common words keep only
+their newest WORD_CAP ids, which bounds every file and so the first download.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from pathlib import Path
+
+from .models import Ruling
+from .pulled import PulledData, Routing
+
+FOLDER = "assets/rulings"
+SPLIT_AT = 1500  # rulings per heading file before it is split by subheading
+BLOCK = 500  # rulings per docs file
+WORD_CAP = 20000  # postings kept per word
+STATUS_CODES = {"active": 0, "modified": 1, "revoked": 2, "operationally_revoked": 3}
+STOPWORDS = frozenset(
+    "the of and for from with tariff classification country origin marking a an in on to or by as at its".split()
+)
+
+
+def words_of(subject: str) -> set[str]:
+    """Lower-case words of three letters or more, without stopwords; the JS does the same."""
+    return {w for w in re.findall(r"[a-z0-9]{3,}", subject.lower()) if w not in STOPWORDS}
+
+
+def _dump(path: Path, payload) -> int:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    path.write_text(data, encoding="utf-8")
+    return len(data.encode("utf-8"))
+
+
+def write_finder_data(site_dir: Path, pulled: PulledData, routing: Routing, center_ids: list[str]) -> dict:
+    """Write the files; returns sizes for the benchmark (largest file, totals)."""
+    root = site_dir / FOLDER
+    center_index = {center: position for position, center in enumerate(center_ids)}
+    centers_of: dict[str, list[int]] = defaultdict(list)
+    for center, rulings in routing.by_center.items():
+        for ruling in rulings:
+            centers_of[ruling.number].append(center_index[center])
+
+    def row(ruling: Ruling) -> list:
+        return [
+            ruling.number,
+            ruling.collection,
+            ruling.date.isoformat(),
+            ruling.subject,
+            " ".join(ruling.tariffs),
+            STATUS_CODES[ruling.status.value],
+            sorted(centers_of.get(ruling.number, [])),
+        ]
+
+    sizes: dict[str, int] = {}
+    headings_meta: dict[str, list] = {}
+    for heading, rulings in routing.by_heading.items():
+        if len(rulings) <= SPLIT_AT:
+            sizes[f"hts/{heading}"] = _dump(root / "hts" / f"{heading}.json", [row(r) for r in rulings])
+            headings_meta[heading] = [len(rulings), 0]
+            continue
+        by_subheading: dict[str, list[Ruling]] = defaultdict(list)
+        for ruling in rulings:
+            for tariff in {t.replace(".", "")[:6] for t in ruling.tariffs if t.startswith(heading)}:
+                by_subheading[tariff].append(ruling)
+        for subheading, members in by_subheading.items():
+            sizes[f"hts/{heading}/{subheading}"] = _dump(
+                root / "hts" / heading / f"{subheading}.json", [row(r) for r in members]
+            )
+        headings_meta[heading] = [
+            len(rulings),
+            1,
+            {sub: len(members) for sub, members in sorted(by_subheading.items())},
+        ]
+
+    postings: dict[str, list[int]] = defaultdict(list)
+    for position, ruling in enumerate(pulled.rulings):  # newest first: small ids are recent
+        for word in words_of(ruling.subject):
+            if len(postings[word]) < WORD_CAP:
+                postings[word].append(position)
+    shards: dict[str, dict[str, list[int]]] = defaultdict(dict)
+    for word, ids in postings.items():
+        deltas = [ids[0]] + [b - a for a, b in zip(ids, ids[1:], strict=False)]
+        shards[word[:2]][word] = deltas
+    for prefix, words in shards.items():
+        sizes[f"words/{prefix}"] = _dump(root / "words" / f"{prefix}.json", words)
+    for start in range(0, len(pulled.rulings), BLOCK):
+        block = pulled.rulings[start : start + BLOCK]
+        sizes[f"docs/{start // BLOCK}"] = _dump(
+            root / "docs" / f"{start // BLOCK}.json", [row(r) for r in block]
+        )
+
+    meta = {
+        "count": len(pulled.rulings),
+        "as_of": pulled.as_of.isoformat() if pulled.as_of else None,
+        "block": BLOCK,
+        "word_cap": WORD_CAP,
+        "centers": center_ids,
+        "statuses": list(STATUS_CODES),
+        "stopwords": sorted(STOPWORDS),
+        "headings": dict(sorted(headings_meta.items())),
+    }
+    sizes["meta"] = _dump(root / "meta.json", meta)
+    return {
+        "files": len(sizes),
+        "total_bytes": sum(sizes.values()),
+        "largest_bytes": max(sizes.values()) if sizes else 0,
+        "meta_bytes": sizes["meta"],
+    }

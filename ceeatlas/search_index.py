@@ -1,0 +1,210 @@
+"""The rulings search index (Whoosh, from the whoosh-reloaded package), behind one small API.
+
+Nothing else in the project imports whoosh, so the engine can be swapped by rewriting this
+module alone. The schema is lean on purpose: ruling subjects, full text only where it was
+pulled, and exact-match keyword fields. HTS numbers are indexed as explicit prefixes (8471,
+847130, 84713001, 8471300100) because wildcard queries are slow in Whoosh.
+
+The index lives in cache/index/ (not committed). `sync` brings it up to date with data/: a
+fresh checkout builds it once, and after a pull only the rulings that changed are rewritten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.analysis import StemmingAnalyzer
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.qparser import MultifieldParser, OrGroup
+from whoosh.query import And, NumericRange, Prefix, Term
+
+from .models import Ruling
+
+STATE_FILE = "atlas-state.json"
+INDEX_VERSION = 1
+
+
+def _schema() -> Schema:
+    return Schema(
+        number=ID(stored=True, unique=True),
+        subject=TEXT(analyzer=StemmingAnalyzer(), stored=True),
+        text=TEXT(analyzer=StemmingAnalyzer()),
+        hts=KEYWORD(commas=True, lowercase=False),
+        center=KEYWORD(commas=True, lowercase=False, stored=True),
+        collection=ID(stored=True),
+        status=ID(stored=True),
+        date=NUMERIC(int, stored=True, sortable=True),
+        tariffs=STORED(),
+    )
+
+
+def hts_tokens(tariffs: Iterable[str]) -> list[str]:
+    """Every prefix level of each 10-digit tariff: 8471, 847130, 84713001, 8471300100."""
+    tokens = set()
+    for tariff in tariffs:
+        digits = tariff.replace(".", "")
+        for length in (4, 6, 8, 10):
+            if len(digits) >= length:
+                tokens.add(digits[:length])
+    return sorted(tokens)
+
+
+def _fingerprint(ruling: Ruling, centers: list[str], text: str | None) -> str:
+    payload = ruling.model_dump_json(exclude={"fetched_at"}) + "|" + ",".join(centers) + "|" + (text or "")
+    return hashlib.sha1(payload.encode()).hexdigest()[:16]
+
+
+def _document(ruling: Ruling, centers: list[str], text: str | None) -> dict:
+    return {
+        "number": ruling.number,
+        "subject": ruling.subject,
+        "text": text or "",
+        "hts": ",".join(hts_tokens(ruling.tariffs)),
+        "center": ",".join(centers),
+        "collection": ruling.collection,
+        "status": ruling.status.value,
+        "date": int(ruling.date.strftime("%Y%m%d")),
+        "tariffs": ruling.tariffs,
+    }
+
+
+@dataclass
+class SyncReport:
+    added: int = 0
+    updated: int = 0
+    deleted: int = 0
+    rebuilt: bool = False
+
+
+def sync(
+    folder: Path,
+    rulings: Iterable[Ruling],
+    centers_of: dict[str, list[str]],
+    texts: dict[str, str] | None = None,
+    procs: int = 1,
+) -> SyncReport:
+    """Make the index match `rulings`, rewriting only documents whose content changed."""
+    texts = texts or {}
+    report = SyncReport()
+    state_path = folder / STATE_FILE
+    state: dict = {}
+    if whoosh_index.exists_in(str(folder)) and state_path.exists():
+        state = json.loads(state_path.read_text(encoding="utf-8"))
+        if state.get("version") != INDEX_VERSION:
+            state = {}
+    known: dict[str, str] = state.get("fingerprints", {})
+    current: dict[str, str] = {}
+    changed: list[tuple[Ruling, list[str]]] = []
+    for ruling in rulings:
+        centers = centers_of.get(ruling.number, [])
+        fingerprint = _fingerprint(ruling, centers, texts.get(ruling.number))
+        current[ruling.number] = fingerprint
+        if known.get(ruling.number) != fingerprint:
+            changed.append((ruling, centers))
+    removed = [number for number in known if number not in current]
+
+    if not known:
+        folder.mkdir(parents=True, exist_ok=True)
+        index = whoosh_index.create_in(str(folder), _schema())
+        report.rebuilt = True
+        writer = index.writer(procs=procs, limitmb=256, multisegment=procs > 1)
+        for ruling, centers in changed:
+            writer.add_document(**_document(ruling, centers, texts.get(ruling.number)))
+        report.added = len(changed)
+        writer.commit()
+        if procs > 1:
+            # A multi-process build leaves one segment per process; merge them for fast search.
+            index.optimize()
+    elif changed or removed:
+        index = whoosh_index.open_dir(str(folder))
+        writer = index.writer(limitmb=128)
+        for number in removed:
+            writer.delete_by_term("number", number)
+        for ruling, centers in changed:
+            if ruling.number in known:
+                report.updated += 1
+            else:
+                report.added += 1
+            writer.update_document(**_document(ruling, centers, texts.get(ruling.number)))
+        report.deleted = len(removed)
+        writer.commit()
+    state = {"version": INDEX_VERSION, "fingerprints": current}
+    temp = state_path.with_suffix(".tmp")
+    temp.write_text(json.dumps(state, separators=(",", ":")), encoding="utf-8")
+    os.replace(temp, state_path)
+    return report
+
+
+@dataclass(frozen=True)
+class Hit:
+    number: str
+    subject: str
+    date: dt.date
+    collection: str
+    status: str
+    centers: list[str]
+    tariffs: list[str]
+    score: float
+
+
+def search(
+    folder: Path,
+    words: str = "",
+    *,
+    hts: str | None = None,
+    center: str | None = None,
+    collection: str | None = None,
+    status: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    limit: int | None = 20,
+    sort_by_date: bool = False,
+) -> tuple[int, list[Hit]]:
+    """(total matches, hits). Words search subject and text; the rest are exact filters."""
+    index = whoosh_index.open_dir(str(folder))
+    parts = []
+    if words.strip():
+        parser = MultifieldParser(["subject", "text"], schema=index.schema, group=OrGroup.factory(0.9))
+        parts.append(parser.parse(words))
+    if hts:
+        digits = "".join(ch for ch in hts if ch.isdigit())
+        parts.append(Term("hts", digits) if len(digits) in (4, 6, 8, 10) else Prefix("hts", digits))
+    if center:
+        parts.append(Term("center", center))
+    if collection:
+        parts.append(Term("collection", collection.upper()))
+    if status:
+        parts.append(Term("status", status))
+    if since or until:
+        low = int(since.strftime("%Y%m%d")) if since else None
+        high = int(until.strftime("%Y%m%d")) if until else None
+        parts.append(NumericRange("date", low, high))
+    if not parts:
+        return 0, []
+    query = parts[0] if len(parts) == 1 else And(parts)
+    with index.searcher() as searcher:
+        # Whoosh undercounts matches when a limit is set, so count separately.
+        total = len(searcher.search(query, limit=None, scored=False))
+        kwargs = {"sortedby": "date", "reverse": True} if sort_by_date or not words.strip() else {}
+        results = searcher.search(query, limit=limit, **kwargs)
+        hits = [
+            Hit(
+                number=hit["number"],
+                subject=hit["subject"],
+                date=dt.datetime.strptime(str(hit["date"]), "%Y%m%d").date(),
+                collection=hit["collection"],
+                status=hit["status"],
+                centers=[c for c in hit.get("center", "").split(",") if c],
+                tariffs=list(hit["tariffs"]),
+                score=float(hit.score or 0.0),
+            )
+            for hit in results
+        ]
+    return total, hits
