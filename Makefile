@@ -13,7 +13,7 @@ PORT ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help site serve test check-data pull lint format clean lock
+.PHONY: help site serve test check-data pull index bench lint format clean lock
 
 help: ## List the commands
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -32,7 +32,7 @@ $(TEST_STAMP): $(STAMP) requirements-test.txt
 site: $(STAMP) ## Build the site from committed data into site/ (offline, strict)
 	$(BIN)/mkdocs build --strict --site-dir $(SITE_DIR)
 
-serve: $(STAMP) ## Serve the site at http://127.0.0.1:$(PORT) and rebuild on changes
+serve: $(STAMP) ## Serve the site at http://127.0.0.1:8000 (PORT=...) and rebuild on changes
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:$(PORT)
 
 check-data: $(STAMP) ## Validate the curated data in centers/ (file, line and field on error)
@@ -45,6 +45,17 @@ pull: $(STAMP) ## Fetch new CROSS rulings, ICPs and agency link checks into data
 $(NODE_STAMP): tests/browser/package.json tests/browser/package-lock.json
 	@if command -v npm >/dev/null; then cd tests/browser && npm ci --no-audit --no-fund --silent && touch node_modules/.installed; \
 	else echo "npm not found: browser and accessibility tests will be skipped"; fi
+
+index: $(STAMP) ## Build or update the rulings search index (cache/index) and data/related.json
+	$(BIN)/python -m ceeatlas index $(ARGS)
+
+BENCH_STAMP := $(VENV)/.installed-bench
+$(BENCH_STAMP): $(STAMP) requirements-bench.txt
+	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
+	touch $@
+
+bench: $(BENCH_STAMP) ## Benchmark the build against a naive MkDocs build (1k, 20k, 200k synthetic rulings; ~15 min)
+	$(BIN)/python -m bench.run $(ARGS)
 
 test: $(TEST_STAMP) $(NODE_STAMP) ## Run the linter and the whole test suite (browser tests need chromium)
 	$(BIN)/ruff check .

@@ -100,6 +100,12 @@ def _pull(args: argparse.Namespace) -> int:
                 page_size=args.page_size,
             )
             reports.append(pull_cross(client, args.data_dir, options, today))
+            if reports[-1].files_written:
+                synced = sync_index(args.centers_dir, args.data_dir, args.index_dir)
+                print(
+                    f"search index: {synced.added} added, {synced.updated} updated, {synced.deleted} deleted"
+                )
+                write_related(args.centers_dir, args.data_dir, args.index_dir)
         elif source == "icp":
             reports.append(pull_icps(client, args.data_dir, args.cbp_base_url.rstrip("/"), today))
         else:
@@ -111,6 +117,104 @@ def _pull(args: argparse.Namespace) -> int:
             reports.append(pull_agency_links(client, args.data_dir, curated, today))
         print(reports[-1].summary(), flush=True)
     return 0 if all(report.ok for report in reports) else 1
+
+
+def _centers_of(curated, pulled) -> dict[str, list[str]]:
+    from .pulled import route
+
+    centers_of: dict[str, list[str]] = {}
+    for center, rulings in route(pulled, curated.scope, curated.hts).by_center.items():
+        for ruling in rulings:
+            centers_of.setdefault(ruling.number, []).append(center)
+    return centers_of
+
+
+def sync_index(centers_dir: Path, data_dir: Path, index_dir: Path, procs: int = 1):
+    from . import search_index
+    from .pulled import load_pulled
+    from .store import load_texts
+
+    curated = load_curated(centers_dir)
+    pulled = load_pulled(data_dir)
+    texts = {number: record.text for number, record in load_texts(data_dir).items()}
+    return search_index.sync(index_dir, pulled.rulings, _centers_of(curated, pulled), texts, procs=procs)
+
+
+def write_related(centers_dir: Path, data_dir: Path, index_dir: Path) -> bool:
+    """Pick related rulings with the index and store them in data/related.json for the build.
+
+    The build stays fast and offline: it reads this file instead of opening the index."""
+    from . import search_index
+    from .pulled import load_pulled
+    from .store import RELATED_FILE, write_related_file
+
+    curated = load_curated(centers_dir)
+    pulled = load_pulled(data_dir)
+    if not pulled.rulings:
+        return False
+    related = {"centers": {}, "icps": {}}
+    for center_id, center in curated.centers.items():
+        words = " ".join(item.text for item in center.industries) or center.name
+        related["centers"][center_id] = search_index.related(index_dir, words, center=center_id, limit=10)
+    for icp in pulled.icps:
+        related["icps"][icp.url] = search_index.related(index_dir, icp.title, hts=icp.hts or None, limit=5)
+    return write_related_file(data_dir / RELATED_FILE, related)
+
+
+def _index(args: argparse.Namespace) -> int:
+    report = sync_index(args.centers_dir, args.data_dir, args.index_dir, procs=args.procs)
+    action = "built" if report.rebuilt else "updated"
+    print(
+        f"index {action}: {report.added} added, {report.updated} updated, {report.deleted} deleted ({args.index_dir})"
+    )
+    if write_related(args.centers_dir, args.data_dir, args.index_dir):
+        print("related rulings updated in data/related.json")
+    return 0
+
+
+def _search(args: argparse.Namespace) -> int:
+    import json
+
+    from . import search_index
+    from .hts import htsus_form
+
+    if not (args.index_dir / search_index.STATE_FILE).exists():
+        sync_index(args.centers_dir, args.data_dir, args.index_dir)
+    total, hits = search_index.search(
+        args.index_dir,
+        " ".join(args.words),
+        hts=args.hts,
+        center=args.center,
+        collection=args.collection,
+        status=args.status,
+        since=args.since,
+        until=args.until,
+        limit=args.limit,
+        sort_by_date=args.newest,
+    )
+    if args.json:
+        rows = [
+            {
+                "number": hit.number,
+                "collection": hit.collection,
+                "date": hit.date.isoformat(),
+                "subject": hit.subject,
+                "status": hit.status,
+                "centers": hit.centers,
+                "tariffs": hit.tariffs,
+                "url": f"https://rulings.cbp.gov/ruling/{hit.number}",
+            }
+            for hit in hits
+        ]
+        print(json.dumps({"total": total, "hits": rows}, indent=1, ensure_ascii=False))
+        return 0
+    print(f"{total} rulings match; showing {len(hits)}")
+    for hit in hits:
+        tariffs = ", ".join(htsus_form(t.replace(".", "")) for t in hit.tariffs)
+        print(
+            f"{hit.collection} {hit.number:8}  {hit.date}  {hit.status:22}  {tariffs[:40]:40}  {hit.subject[:70]}"
+        )
+    return 0
 
 
 def _check_links(args: argparse.Namespace) -> int:
@@ -130,6 +234,15 @@ def _check_links(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ceeatlas", description=__doc__.splitlines()[0])
     parser.add_argument("--centers-dir", type=Path, default=DEFAULT_CENTERS_DIR, help="curated data folder")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=Path(os.environ.get("CEEATLAS_DATA_DIR", "data")),
+        help="pulled data folder",
+    )
+    parser.add_argument(
+        "--index-dir", type=Path, default=None, help="search index folder (default: CACHE/index)"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("check", help="validate the curated data").set_defaults(func=_check)
     lookup = commands.add_parser("lookup", help="which Center handles an HTS number")
@@ -140,6 +253,23 @@ def main(argv: list[str] | None = None) -> int:
     links.add_argument("site_dir", type=Path)
     links.add_argument("--list-external", action="store_true", help="print the external links found")
     links.set_defaults(func=_check_links)
+
+    index = commands.add_parser("index", help="update the rulings search index from data/")
+    index.add_argument("--procs", type=int, default=1, help="processes for a full build of the index")
+    index.set_defaults(func=_index)
+
+    search = commands.add_parser("search", help="search pulled rulings")
+    search.add_argument("words", nargs="*", help="words to find in subjects and texts")
+    search.add_argument("--hts", help="HTS prefix in any form: 8471, 8471.30, 8471.30.01")
+    search.add_argument("--center", help="Center id, e.g. electronics")
+    search.add_argument("--collection", choices=["NY", "HQ", "ny", "hq"])
+    search.add_argument("--status", choices=["active", "modified", "revoked", "operationally_revoked"])
+    search.add_argument("--since", type=_date, help="first ruling date")
+    search.add_argument("--until", type=_date, help="last ruling date")
+    search.add_argument("--limit", type=int, default=20)
+    search.add_argument("--newest", action="store_true", help="sort by date instead of relevance")
+    search.add_argument("--json", action="store_true", help="JSON output")
+    search.set_defaults(func=_search)
 
     pull = commands.add_parser("pull", help="fetch new data from a source into data/")
     pull.add_argument("source", choices=["cross", "icp", "pga", "all"])
@@ -158,7 +288,6 @@ def main(argv: list[str] | None = None) -> int:
         default=os.environ.get("CBP_BASE_URL", "https://www.cbp.gov"),
         help="cbp.gov server for the ICP listing (env CBP_BASE_URL)",
     )
-    pull.add_argument("--data-dir", type=Path, default=Path(os.environ.get("CEEATLAS_DATA_DIR", "data")))
     pull.add_argument("--cache-dir", type=Path, default=Path(os.environ.get("CEEATLAS_CACHE_DIR", "cache")))
     pull.add_argument(
         "--min-interval",
@@ -171,7 +300,14 @@ def main(argv: list[str] | None = None) -> int:
     pull.add_argument("--today", type=_date, help=argparse.SUPPRESS)  # tests pin the date
     pull.add_argument("-v", "--verbose", action="store_true", help="log retries and waits")
     pull.set_defaults(func=_pull)
+    for sub in (pull, index, search):
+        # Also accepted after the command name: `pull cross --data-dir X`.
+        sub.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, help="pulled data folder")
+        sub.add_argument("--index-dir", type=Path, default=argparse.SUPPRESS, help="search index folder")
     args = parser.parse_args(argv)
+    if args.index_dir is None:
+        cache = getattr(args, "cache_dir", None) or Path(os.environ.get("CEEATLAS_CACHE_DIR", "cache"))
+        args.index_dir = Path(os.environ.get("CEEATLAS_INDEX_DIR") or cache / "index")
     return args.func(args)
 
 

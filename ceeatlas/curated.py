@@ -54,7 +54,12 @@ RESERVED_FILES = set(SUPPORT_MODELS)
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser when PyYAML has it (wheels do): the curated files are parsed twice, once for
+# values and once for line numbers, and the pure-Python parser took seconds per build.
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):
     """SafeLoader that leaves an impossible date (2013-13-03) as text.
 
     PyYAML raises a bare ValueError without a line for those; as text, the schema reports

@@ -52,8 +52,13 @@ def write_finder_data(site_dir: Path, pulled: PulledData, routing: Routing, cent
         for ruling in rulings:
             centers_of[ruling.number].append(center_index[center])
 
+    cache: dict[str, list] = {}
+
     def row(ruling: Ruling) -> list:
-        return [
+        cached = cache.get(ruling.number)
+        if cached is not None:
+            return cached
+        cached = cache[ruling.number] = [
             ruling.number,
             ruling.collection,
             ruling.date.isoformat(),
@@ -62,6 +67,7 @@ def write_finder_data(site_dir: Path, pulled: PulledData, routing: Routing, cent
             STATUS_CODES[ruling.status.value],
             sorted(centers_of.get(ruling.number, [])),
         ]
+        return cached
 
     sizes: dict[str, int] = {}
     headings_meta: dict[str, list] = {}

@@ -24,6 +24,7 @@ from pydantic import (
 )
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+_WHITESPACE = re.compile(r"\s")
 HEADING_PATTERN = r"^\d{4}$"
 CHAPTER_PATTERN = r"^\d{2}$"
 
@@ -32,7 +33,7 @@ def _check_url(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ValueError("must be an absolute http(s) URL")
-    if any(ch.isspace() for ch in value):
+    if _WHITESPACE.search(value):
         raise ValueError("must not contain whitespace")
     return value
 
@@ -41,6 +42,12 @@ def _check_email(value: str) -> str:
     if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", value, flags=re.IGNORECASE):
         raise ValueError("must be an e-mail address")
     return value
+
+
+def _reject_duplicates(values: list[str], what: str) -> None:
+    duplicates = sorted({value for value in values if values.count(value) > 1})
+    if duplicates:
+        raise ValueError(f"duplicate {what}: {', '.join(duplicates)}")
 
 
 Url = Annotated[str, AfterValidator(_check_url)]
@@ -260,10 +267,7 @@ class Agencies(Strict):
     @field_validator("agencies")
     @classmethod
     def _unique_ids(cls, agencies: list[Agency]) -> list[Agency]:
-        ids = [agency.id for agency in agencies]
-        duplicates = sorted({i for i in ids if ids.count(i) > 1})
-        if duplicates:
-            raise ValueError(f"duplicate agency ids: {', '.join(duplicates)}")
+        _reject_duplicates([agency.id for agency in agencies], "agency ids")
         return agencies
 
 
@@ -542,10 +546,7 @@ class Glossary(Strict):
     @field_validator("terms")
     @classmethod
     def _unique_terms(cls, terms: list[GlossaryTerm]) -> list[GlossaryTerm]:
-        seen = [term.term for term in terms]
-        duplicates = sorted({t for t in seen if seen.count(t) > 1})
-        if duplicates:
-            raise ValueError(f"duplicate glossary terms: {', '.join(duplicates)}")
+        _reject_duplicates([term.term for term in terms], "glossary terms")
         return terms
 
 

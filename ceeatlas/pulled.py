@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .models import HtsStructure, Icp, LinkCheck, Ruling, Scope
 from .scope import chapter_scope, resolve_heading
-from .store import StoreError, iter_rulings, load_icps, load_link_checks, read_manifest
+from .store import StoreError, iter_rulings, load_icps, load_link_checks, read_manifest, read_related
 
 PulledDataError = StoreError
 
@@ -25,6 +25,7 @@ class PulledData:
     rulings: list[Ruling] = field(default_factory=list)
     icps: list[Icp] = field(default_factory=list)
     link_checks: dict[str, LinkCheck] = field(default_factory=dict)
+    related: dict = field(default_factory=lambda: {"centers": {}, "icps": {}})
 
     @property
     def is_empty(self) -> bool:
@@ -61,6 +62,7 @@ def load_pulled(root: Path) -> PulledData:
         rulings=sorted(rulings.values(), key=lambda r: (r.date, r.number), reverse=True),
         icps=load_icps(root),
         link_checks={check.agency: check for check in load_link_checks(root)},
+        related=read_related(root),
     )
 
 

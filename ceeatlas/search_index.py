@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +24,7 @@ from whoosh import index as whoosh_index
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.qparser import MultifieldParser, OrGroup
-from whoosh.query import And, NumericRange, Prefix, Term
+from whoosh.query import And, NumericRange, Or, Prefix, Term
 
 from .models import Ruling
 
@@ -134,7 +135,9 @@ def sync(
                 report.added += 1
             writer.update_document(**_document(ruling, centers, texts.get(ruling.number)))
         report.deleted = len(removed)
-        writer.commit()
+        # A small update adds a small segment; merging it into the big ones now would rewrite
+        # the whole index. `ceeatlas index --optimize` (or a full rebuild) merges when wanted.
+        writer.commit(merge=False)
     state = {"version": INDEX_VERSION, "fingerprints": current}
     temp = state_path.with_suffix(".tmp")
     temp.write_text(json.dumps(state, separators=(",", ":")), encoding="utf-8")
@@ -208,3 +211,28 @@ def search(
             for hit in results
         ]
     return total, hits
+
+
+STOPWORDS = frozenset(
+    "the of and for from with a an in on to or by as at its under what every member trade community should know "
+    "about classification htsus heading headings".split()
+)
+
+
+def related(
+    folder: Path, words: str, *, hts: list[str] | None = None, center: str | None = None, limit: int = 5
+) -> list[str]:
+    """Ruling numbers that best match some words (an ICP title, a Center's industries)."""
+    terms = [w for w in re.findall(r"[a-z0-9]{3,}", words.lower()) if w not in STOPWORDS]
+    if not terms:
+        return []
+    index = whoosh_index.open_dir(str(folder))
+    parser = MultifieldParser(["subject", "text"], schema=index.schema, group=OrGroup.factory(0.9))
+    parts = [parser.parse(" ".join(terms))]
+    if hts:
+        parts.append(Or([Term("hts", code) if len(code) == 4 else Prefix("hts", code) for code in hts]))
+    if center:
+        parts.append(Term("center", center))
+    with index.searcher() as searcher:
+        results = searcher.search(And(parts) if len(parts) > 1 else parts[0], limit=limit)
+        return [hit["number"] for hit in results]

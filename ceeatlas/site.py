@@ -18,6 +18,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from .curated import CuratedData
+from .exports import OPEN_DATA_FIELDS, write_feeds, write_open_data
 from .finder import write_finder_data
 from .hts import htsus_form
 from .ical import calendar
@@ -102,6 +103,35 @@ def iso(value: dt.date) -> str:
 def tariff_htsus(cross_code: str) -> str:
     """'6109.10.0040' (CROSS form, as stored) -> '6109.10.00.40' (HTSUS form, as printed)."""
     return htsus_form(cross_code.replace(".", ""))
+
+
+def ruling_row_html(ruling, reason: str | None = None) -> Markup:
+    """One <tr> of a ruling list. Rendered in Python, once per ruling, because the listing pages
+    hold every ruling (often more than once) and a template per row dominated the build."""
+    # source_url passed the schema's http(s) check when data/ was loaded; escaping is enough here.
+    url = ruling.source_url
+    label = f"{ruling.collection} {ruling.number}"
+    number = (
+        f'<a href="{escape(url)}">{escape(label)}</a>'
+        if url.startswith(("https://", "http://"))
+        else str(escape(label))
+    )
+    tariffs = [tariff_htsus(t) for t in ruling.tariffs] + list(ruling.unparsed_tariffs)
+    status = STATUS_WORDS[ruling.status.value]
+    if ruling.revoked_by:
+        status += " by " + ", ".join(ruling.revoked_by)
+    elif ruling.modified_by:
+        status += " by " + ", ".join(ruling.modified_by)
+    cells = [
+        number,
+        escape(ruling.date.isoformat()),
+        escape(ruling.subject),
+        escape(", ".join(tariffs)),
+        escape(status),
+    ]
+    if reason is not None:
+        cells.append(escape(reason))
+    return Markup("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
 
 
 def heading_page(heading: str) -> str:
@@ -302,6 +332,7 @@ def generate(data: CuratedData, pulled: PulledData, today: dt.date | None = None
     env = make_environment()
     views = build_center_views(data)
     routing: Routing = route(pulled, data.scope, data.hts)
+    by_number = {ruling.number: ruling for ruling in pulled.rulings}
     ordered = sorted(views.values(), key=lambda view: view.center.name)
     chapters = {f"{c.number:02d}": c for c in data.hts.chapters}
     context = {
@@ -315,6 +346,8 @@ def generate(data: CuratedData, pulled: PulledData, today: dt.date | None = None
         "chapter_scope": lambda number: chapter_scope(data.scope, number),
         "lookup_json": LOOKUP_JSON,
         "routing": routing,
+        "rulings_by_number": by_number,
+        "rulings_for": lambda numbers: [by_number[n] for n in numbers if n in by_number],
         "heading_page": heading_page,
         "latest_on_center_page": LATEST_ON_CENTER_PAGE,
         "latest_on_rulings_page": LATEST_ON_RULINGS_PAGE,
@@ -333,6 +366,7 @@ def generate(data: CuratedData, pulled: PulledData, today: dt.date | None = None
     pages[RULINGS_PAGE] = env.get_template("rulings_index.md.j2").render(context)
     pages[ICP_PAGE] = env.get_template("icps.md.j2").render(context)
     pages["rulings/find.md"] = env.get_template("find_rulings.md.j2").render(context)
+    pages["about/open-data.md"] = env.get_template("open_data.md.j2").render(context, fields=OPEN_DATA_FIELDS)
 
     # Programs, guides and reference pages (issue: programs and small-business guides)
     pages["programs/index.md"] = env.get_template("programs_index.md.j2").render(context)
@@ -390,7 +424,7 @@ def generate(data: CuratedData, pulled: PulledData, today: dt.date | None = None
 
     payload = json.dumps(lookup_payload(data), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
-    def write_listings(site_dir: Path, site_name: str) -> int:
+    def write_listings(site_dir: Path, site_name: str, site_url: str = "") -> int:
         """Write the long ruling lists as plain HTML pages; returns how many were written."""
         listing = env.get_template("listing.html.j2")
         sheets = [
@@ -405,6 +439,17 @@ def generate(data: CuratedData, pulled: PulledData, today: dt.date | None = None
             "root": "../../../",
         }
         written = 0
+        row_cache: dict[str, Markup] = {}
+
+        def rows_of(rulings) -> list[Markup]:
+            rows = []
+            for ruling in rulings:
+                row = row_cache.get(ruling.number)
+                if row is None:
+                    row = row_cache[ruling.number] = ruling_row_html(ruling)
+                rows.append(row)
+            return rows
+
         for heading, rulings in sorted(routing.by_heading.items()):
             match = resolve_heading(data.scope, heading)
             center = data.centers[match.center].name
@@ -421,9 +466,11 @@ def generate(data: CuratedData, pulled: PulledData, today: dt.date | None = None
                     f"Chapter {heading[:2]}: {chapters[heading[:2]].title}. Center: {center}{approximate}.",
                     f"{len(rulings)} rulings name a tariff number under this heading, newest first.",
                 ],
-                rulings=rulings,
+                rows=rows_of(rulings),
                 reasons=None,
                 headings=None,
+                feed=f"feeds/chapters/{heading[:2]}.xml",
+                feed_title=f"HTS chapter {heading[:2]} rulings",
                 caption=f"Rulings that name heading {heading}",
             )
             _write(site_dir / heading_page(heading), html)
@@ -437,9 +484,10 @@ def generate(data: CuratedData, pulled: PulledData, today: dt.date | None = None
                 "site cannot read, so no Center follows from them. They are listed here rather than dropped.",
                 f"{len(routing.unassigned)} rulings.",
             ],
-            rulings=[ruling for ruling, _ in routing.unassigned],
-            reasons=[reason for _, reason in routing.unassigned],
+            rows=[ruling_row_html(ruling, reason) for ruling, reason in routing.unassigned],
+            reasons=True,
             headings=None,
+            feed=None,
             caption="Rulings without a routable tariff number",
         )
         _write(site_dir / UNASSIGNED_LISTING, html)
@@ -449,8 +497,9 @@ def generate(data: CuratedData, pulled: PulledData, today: dt.date | None = None
             title="Rulings by HTS heading",
             description="Every HTS heading named by a pulled ruling, with the number of rulings.",
             intro=[f"{len(routing.by_heading)} headings. Open one to see its rulings, newest first."],
-            rulings=[],
+            rows=[],
             reasons=None,
+            feed=None,
             headings=[
                 (h, chapters[h[:2]].title, data.centers[owners[h]].name, len(rows))
                 for h, rows in sorted(routing.by_heading.items())
@@ -460,6 +509,9 @@ def generate(data: CuratedData, pulled: PulledData, today: dt.date | None = None
         _write(site_dir / "rulings/hts/index.html", html)
         if pulled.rulings:
             write_finder_data(site_dir, pulled, routing, list(data.centers))
+        center_names = {center_id: center.name for center_id, center in data.centers.items()}
+        written += write_feeds(site_dir, site_url or "/", pulled, routing, center_names, data.shared.compiled)
+        write_open_data(site_dir, pulled, routing)
         return written + 2
 
     return GeneratedSite(

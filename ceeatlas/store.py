@@ -6,6 +6,7 @@ Layout (all sorted, one record per line, keys sorted):
   data/ruling-texts/<YYYY>/<YYYY-MM>.jsonl full texts (only with --with-text), same sharding
   data/icps.jsonl                          Informed Compliance Publications, sorted by title
   data/links/agencies.jsonl                last check of each agency guidance URL
+  data/related.json                        related rulings per Center and per ICP (from the index)
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ RULINGS_DIR = "rulings"
 TEXTS_DIR = "ruling-texts"
 ICPS_FILE = "icps.jsonl"
 LINKS_FILE = "links/agencies.jsonl"
+RELATED_FILE = "related.json"  # related rulings picked with the search index (see `ceeatlas index`)
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -132,3 +134,19 @@ def read_manifest(root: Path) -> dict:
 def write_manifest(root: Path, manifest: dict) -> bool:
     text = json.dumps(manifest, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
     return write_if_changed(root / MANIFEST, text)
+
+
+def write_related_file(path: Path, related: dict) -> bool:
+    text = json.dumps(related, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+    return write_if_changed(path, text)
+
+
+def read_related(root: Path) -> dict:
+    path = root / RELATED_FILE
+    if not path.exists():
+        return {"centers": {}, "icps": {}}
+    try:
+        related = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as error:
+        raise StoreError(f"{path}: cannot read related rulings: {error}") from error
+    return {"centers": related.get("centers", {}), "icps": related.get("icps", {})}

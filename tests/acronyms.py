@@ -11,6 +11,9 @@ ROMAN = re.compile(r"^(X{0,3})(IX|IV|V?I{0,3})$")
 STATES = {"CA", "FL", "GA", "IL", "MI", "NJ", "NY", "OH", "SC", "TX", "VA", "WA", "DC"}
 # HM: only in "HM Revenue and Customs", which is written out.
 EVERYDAY = {
+    "CSV",
+    "JSON",
+    "YYYY-MM-DD",
     "HM",
     "URL",
     "FAQ",

@@ -72,3 +72,66 @@ def test_icps_and_link_checks_on_pages(built):
 def test_heading_pages_are_not_in_search(built):
     index = json.loads((built / "search" / "search_index.json").read_text(encoding="utf-8"))
     assert not any(doc["location"].startswith("rulings/hts/") for doc in index["docs"])
+
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def _check_atom(path: Path) -> list:
+    """The RFC 4287 rules a feed reader relies on: ids, titles, updated stamps, self link."""
+    import datetime as dt
+    import xml.etree.ElementTree as ET
+
+    root = ET.parse(path).getroot()
+    assert root.tag == f"{ATOM}feed"
+    for tag in ("id", "title", "updated", "author"):
+        assert root.find(f"{ATOM}{tag}") is not None, tag
+    assert root.find(f"{ATOM}author/{ATOM}name").text
+    assert any(link.get("rel") == "self" for link in root.findall(f"{ATOM}link"))
+    entries = root.findall(f"{ATOM}entry")
+    for entry in entries:
+        for tag in ("id", "title", "updated"):
+            assert entry.find(f"{ATOM}{tag}") is not None and entry.find(f"{ATOM}{tag}").text, tag
+        dt.datetime.strptime(entry.find(f"{ATOM}updated").text, "%Y-%m-%dT%H:%M:%SZ")
+        for link in entry.findall(f"{ATOM}link"):
+            assert link.get("href", "").startswith(("http://", "https://"))
+    return entries
+
+
+def test_feeds_per_center_and_chapter_are_valid_atom(built):
+    entries = _check_atom(built / "feeds" / "centers" / "apparel-footwear-textiles.xml")
+    titles = [entry.find(f"{ATOM}title").text for entry in entries]
+    assert any("N900002 (Revoked)" in title for title in titles)
+    assert any(title.startswith("Informed Compliance Publication") for title in titles)
+    chapter = _check_atom(built / "feeds" / "chapters" / "61.xml")
+    assert len(chapter) == 2
+    for center in ("machinery", "electronics"):
+        _check_atom(built / "feeds" / "centers" / f"{center}.xml")
+    assert 'href="../../feeds/centers/apparel-footwear-textiles.xml"' in _html(
+        built, "centers/apparel-footwear-textiles"
+    )
+
+
+def test_open_data_downloads_match_the_dictionary(built):
+    import csv
+
+    from ceeatlas.exports import OPEN_DATA_FIELDS
+
+    lines = (built / "downloads" / "rulings.jsonl").read_text(encoding="utf-8").splitlines()
+    records = [json.loads(line) for line in lines]
+    assert [r["number"] for r in records] == ["N900001", "N900002", "N900003", "N900004", "N900005"]
+    assert list(records[0]) == [name for name, _ in OPEN_DATA_FIELDS]
+    assert records[0]["centers"] == ["apparel-footwear-textiles", "electronics"]
+    with (built / "downloads" / "rulings.csv").open(encoding="utf-8") as stream:
+        rows = list(csv.reader(stream))
+    assert rows[0] == [name for name, _ in OPEN_DATA_FIELDS] and len(rows) == 6
+    page = _html(built, "about/open-data")
+    for name, _ in OPEN_DATA_FIELDS:
+        assert f"<code>{name}</code>" in page
+
+
+def test_ruling_tables_stay_out_of_site_search(built):
+    index = json.loads((built / "search" / "search_index.json").read_text(encoding="utf-8"))
+    text = " ".join(doc["text"] for doc in index["docs"])
+    assert "N900001" not in text and "N900005" not in text
+    assert "Automotive" in text  # the knowledge pages are still searchable

@@ -65,6 +65,7 @@ PAGES = {
     "heading": "rulings/hts/6109/",
     "unassigned": "rulings/unassigned/",
     "about": "about/",
+    "open-data": "about/open-data/",
     "not-found": "404.html",
 }
 

@@ -1,0 +1,247 @@
+"""Benchmark: the project's build against a naive MkDocs build of the same SYNTHETIC corpus.
+
+For each corpus size it writes N synthetic rulings (bench/corpus.py) into a temporary folder,
+then builds, in this one run:
+  naive    one Markdown page per ruling, Material's built-in search (sizes <= --naive-max)
+  project  `mkdocs build` of this repository with CEEATLAS_DATA_DIR pointing at the corpus
+and prints wall time, peak RSS, site size and the bytes a browser downloads for a first search,
+with the ratios. It also times the rulings search engines (Whoosh, used by the project, and
+tantivy, for comparison only) and the rebuild after a pull of 100 new rulings. The last line
+printed is one JSON object with every figure.
+
+    make bench                       # sizes 1000, 20000, 200000 (naive up to 20000)
+    .venv/bin/python -m bench.run --sizes 1000 --naive-max 1000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.corpus import generate, write_corpus
+
+REPO = Path(__file__).resolve().parent.parent
+QUERIES = [
+    {"words": "cotton knit"},
+    {"hts": "8471"},
+    {"hts": "847130", "words": "laptop"},
+    {"center": "electronics", "status": "revoked"},
+    {"words": "stainless steel bolt"},
+    {"hts": "6109", "since": "2020-01-01"},
+]
+
+
+def run_measured(command: list[str], env: dict | None = None, cwd: Path = REPO) -> tuple[float, float]:
+    """(wall seconds, peak RSS in MiB) of one child process, read with wait4."""
+    started = time.monotonic()
+    process = subprocess.Popen(
+        command, cwd=cwd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.monotonic() - started
+    if status != 0:
+        raise RuntimeError(f"{' '.join(command)} failed: {process.stderr.read().decode()[-2000:]}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+
+
+def material_search_bytes(site: Path) -> int:
+    """What Material's search downloads on first use: the index and the search worker."""
+    index = site / "search" / "search_index.json"
+    workers = list((site / "assets" / "javascripts" / "workers").glob("search.*.min.js"))
+    return (index.stat().st_size if index.exists() else 0) + sum(w.stat().st_size for w in workers)
+
+
+def find_rulings_bytes(site: Path) -> int:
+    """Worst first query on Find rulings: meta.json plus the largest file one query loads.
+    (A words query loads one words file per word and a docs file; count the largest of each.)"""
+    root = site / "assets" / "rulings"
+    if not root.exists():
+        return 0
+    meta = (root / "meta.json").stat().st_size
+    heading = max((p.stat().st_size for p in (root / "hts").rglob("*.json")), default=0)
+    words = max((p.stat().st_size for p in (root / "words").glob("*.json")), default=0)
+    docs = max((p.stat().st_size for p in (root / "docs").glob("*.json")), default=0)
+    return meta + max(heading, words + docs)
+
+
+def write_naive_site(corpus: Path, folder: Path) -> Path:
+    """A page per ruling with the same facts the project shows, and Material's search on."""
+    docs = folder / "docs"
+    (docs / "rulings").mkdir(parents=True)
+    (docs / "index.md").write_text("# SYNTHETIC rulings (naive build)\n\nOne page per ruling.\n")
+    for shard in sorted((corpus / "rulings").rglob("*.jsonl")):
+        for line in shard.read_text().splitlines():
+            r = json.loads(line)
+            (docs / "rulings" / f"{r['number']}.md").write_text(
+                f"# {r['collection']} {r['number']}: {r['subject']}\n\n"
+                f"| Field | Value |\n|---|---|\n| Date | {r['date']} |\n| HTS | {', '.join(r['tariffs'])} |\n"
+                f"| Status | {r['status']} |\n| Categories | {', '.join(r['categories'])} |\n\n"
+                f"[View in CROSS]({r['source_url']})\n"
+            )
+    (folder / "mkdocs.yml").write_text(
+        "site_name: SYNTHETIC naive rulings\ntheme:\n  name: material\nplugins:\n  - search\n"
+        "nav:\n  - index.md\nvalidation:\n  nav:\n    omitted_files: ignore\nmarkdown_extensions:\n  - tables\n"
+    )
+    return folder
+
+
+def engine_times(corpus: Path, folder: Path) -> dict:
+    """Index build and query medians for Whoosh (the project's) and tantivy (comparison)."""
+    code = f"""
+import json, sys, time, statistics, datetime as dt
+from pathlib import Path
+sys.path.insert(0, {str(REPO)!r})
+from bench.engines import run_whoosh, run_tantivy
+result = {{}}
+for name, runner in (("whoosh", run_whoosh), ("tantivy", run_tantivy)):
+    try:
+        result[name] = runner(Path({str(corpus)!r}), Path({str(folder)!r}) / name, {QUERIES!r})
+    except ImportError as error:
+        result[name] = {{"error": str(error)}}
+print(json.dumps(result))
+"""
+    output = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO
+    )
+    return json.loads(output.stdout.strip().splitlines()[-1])
+
+
+def add_rulings(corpus: Path, count: int, extra: int) -> None:
+    """Append `extra` new rulings (the next ones of the same generator) to the corpus."""
+    new = list(generate(count + extra))[count:]
+    for record in new:
+        path = corpus / "rulings" / record["date"][:4] / f"{record['date'][:7]}.jsonl"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a") as stream:
+            stream.write(json.dumps(record, sort_keys=True, separators=(",", ":")) + "\n")
+
+
+def bench_size(size: int, naive: bool, engines: bool, work: Path) -> dict:
+    corpus = write_corpus(size, work / f"corpus-{size}")
+    row: dict = {"rulings": size}
+    env = {"CEEATLAS_DATA_DIR": str(corpus), "NO_MKDOCS_2_WARNING": "1"}
+    site = work / f"site-{size}"
+    wall, rss = run_measured(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)], env
+    )
+    row["project"] = {
+        "wall_s": round(wall, 1),
+        "peak_rss_mib": round(rss),
+        "site_mib": round(folder_bytes(site) / 2**20, 1),
+        "first_search_bytes": max(material_search_bytes(site), find_rulings_bytes(site)),
+        "material_search_bytes": material_search_bytes(site),
+        "find_rulings_first_query_bytes": find_rulings_bytes(site),
+    }
+    index = work / f"index-{size}"
+    wall, rss = run_measured(
+        [
+            sys.executable,
+            "-m",
+            "ceeatlas",
+            "--data-dir",
+            str(corpus),
+            "--index-dir",
+            str(index),
+            "index",
+            "--procs",
+            "2",
+        ]
+    )
+    row["project"]["index_build_s"] = round(wall, 1)
+    add_rulings(corpus, size, 100)
+    index_wall, _ = run_measured(
+        [sys.executable, "-m", "ceeatlas", "--data-dir", str(corpus), "--index-dir", str(index), "index"]
+    )
+    site_wall, _ = run_measured(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)], env
+    )
+    full = row["project"]["wall_s"] + row["project"]["index_build_s"]
+    row["project"]["rebuild_after_100_s"] = round(index_wall + site_wall, 1)
+    row["project"]["rebuild_share_of_full"] = round((index_wall + site_wall) / full, 3)
+    shutil.rmtree(site)
+    if naive:
+        naive_dir = write_naive_site(corpus, work / f"naive-{size}")
+        naive_site = naive_dir / "site"
+        wall, rss = run_measured(
+            [
+                sys.executable,
+                "-m",
+                "mkdocs",
+                "build",
+                "-q",
+                "-f",
+                str(naive_dir / "mkdocs.yml"),
+                "-d",
+                str(naive_site),
+            ],
+            env,
+        )
+        row["naive"] = {
+            "wall_s": round(wall, 1),
+            "peak_rss_mib": round(rss),
+            "site_mib": round(folder_bytes(naive_site) / 2**20, 1),
+            "first_search_bytes": material_search_bytes(naive_site),
+        }
+        row["speedup"] = round(row["naive"]["wall_s"] / row["project"]["wall_s"], 1)
+        shutil.rmtree(naive_dir)
+    if engines:
+        row["engines"] = engine_times(corpus, work / f"engines-{size}")
+    shutil.rmtree(corpus)
+    return row
+
+
+def print_table(rows: list[dict]) -> None:
+    print(
+        f"{'rulings':>8} | {'variant':8} | {'wall s':>7} | {'RSS MiB':>7} | {'site MiB':>8} | {'1st search KB':>13} | notes"
+    )
+    for row in rows:
+        for variant in ("naive", "project"):
+            if variant not in row:
+                continue
+            v = row[variant]
+            note = ""
+            if variant == "project":
+                note = f"index {v['index_build_s']} s; rebuild after +100: {v['rebuild_after_100_s']} s ({v['rebuild_share_of_full']:.0%} of full)"
+                if "speedup" in row:
+                    note = f"{row['speedup']}x faster than naive; " + note
+            print(
+                f"{row['rulings']:>8} | {variant:8} | {v['wall_s']:>7} | {v['peak_rss_mib']:>7} | {v['site_mib']:>8} | {v['first_search_bytes'] / 1024:>13.0f} | {note}"
+            )
+        for name, stats in row.get("engines", {}).items():
+            if "error" in stats:
+                print(f"{'':>8} | {name:8} | not available: {stats['error']}")
+            else:
+                print(
+                    f"{'':>8} | {name:8} | index {stats['index_s']} s; query median {stats['query_median_ms']} ms (max {stats['query_max_ms']} ms)"
+                )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,20000,200000")
+    parser.add_argument("--naive-max", type=int, default=20000)
+    parser.add_argument("--no-engines", action="store_true")
+    args = parser.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="ceeatlas-bench-") as folder:
+        for size in (int(s) for s in args.sizes.split(",")):
+            print(f"-- {size} rulings", file=sys.stderr, flush=True)
+            rows.append(bench_size(size, size <= args.naive_max, not args.no_engines, Path(folder)))
+    print_table(rows)
+    print(json.dumps({"machine": {"cpus": os.cpu_count()}, "results": rows}, separators=(",", ":")))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,211 @@
+"""Atom feeds and open-data downloads, written into the built site after MkDocs.
+
+Feeds: one per Center and one per HTS chapter, with the newest rulings (new, modified and
+revoked, in words) and, for Centers, the ICPs routed to them. Downloads: the routed rulings as
+JSON Lines and CSV, described field by field on the "Open data" page (OPEN_DATA_FIELDS).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from .models import Icp, Ruling
+from .pulled import PulledData, Routing
+
+ATOM = "http://www.w3.org/2005/Atom"
+FEED_ENTRIES = 50
+STATUS_WORDS = {
+    "active": "Active",
+    "modified": "Modified",
+    "revoked": "Revoked",
+    "operationally_revoked": "Operationally revoked",
+}
+
+# The open data's columns, in order, with their meaning (rendered on the Open data page).
+OPEN_DATA_FIELDS = [
+    ("number", "Ruling number as CROSS stores it, without the NY/HQ prefix (N305619, H301481, 966328)."),
+    (
+        "collection",
+        "NY (National Commodity Specialist Division, New York) or HQ (Regulations and Rulings, Washington).",
+    ),
+    ("date", "Ruling date, YYYY-MM-DD."),
+    ("subject", "The ruling's subject line as CROSS gives it."),
+    ("status", "active, modified, revoked or operationally_revoked, as of the last pull."),
+    (
+        "tariffs",
+        "Tariff numbers the ruling names, 10 digits in CROSS form (6109.10.0040); JSON list, or ';'-separated in CSV.",
+    ),
+    ("headings", "The 4-digit HTS headings of those tariffs."),
+    (
+        "centers",
+        "Ids of the Centers those headings resolve to on this site (see the scope table; some rows are approximate).",
+    ),
+    ("modified_by", "Rulings that modify this one."),
+    ("revoked_by", "Rulings that revoke this one."),
+    ("categories", "CROSS categories (Classification, Country of Origin, ...)."),
+    ("usmca", "true if CROSS flags the ruling as USMCA."),
+    ("nafta", "true if CROSS flags the ruling as NAFTA."),
+    ("source_url", "The ruling's page in CROSS."),
+    ("fetched_at", "When this project last saw the record change, YYYY-MM-DD."),
+]
+
+
+def _stamp(day: dt.date) -> str:
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def atom_feed(
+    feed_id: str,
+    title: str,
+    page_url: str,
+    self_url: str,
+    rulings: list[Ruling],
+    icps: list[Icp],
+    fallback: dt.date,
+) -> bytes:
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    entries: list[tuple[dt.date, ET.Element]] = []
+    for ruling in rulings[:FEED_ENTRIES]:
+        entry = ET.Element(f"{{{ATOM}}}entry")
+        status = STATUS_WORDS[ruling.status.value]
+        _sub(entry, "id", f"{ruling.source_url}#{ruling.status.value}")
+        _sub(entry, "title", f"{ruling.collection} {ruling.number} ({status}): {ruling.subject}")
+        _sub(entry, "updated", _stamp(max(ruling.date, ruling.fetched_at)))
+        _sub(entry, "published", _stamp(ruling.date))
+        _sub(entry, "link", href=ruling.source_url)
+        _sub(
+            entry,
+            "summary",
+            f"{status} ruling dated {ruling.date.isoformat()}; HTS {', '.join(ruling.tariffs) or 'none given'}.",
+        )
+        entries.append((max(ruling.date, ruling.fetched_at), entry))
+    for icp in icps[:FEED_ENTRIES]:
+        entry = ET.Element(f"{{{ATOM}}}entry")
+        digest = hashlib.sha1(icp.title.encode()).hexdigest()[:12]
+        _sub(entry, "id", icp.url if icp.url.startswith("http") else f"{self_url}#icp-{digest}")
+        _sub(entry, "title", f"Informed Compliance Publication: {icp.title}")
+        _sub(entry, "updated", _stamp(icp.fetched_at))
+        if icp.url.startswith(("http://", "https://")):
+            _sub(entry, "link", href=icp.url)
+        entries.append((icp.fetched_at, entry))
+    entries.sort(key=lambda pair: pair[0], reverse=True)
+    _sub(feed, "id", feed_id)
+    _sub(feed, "title", title)
+    _sub(feed, "updated", _stamp(entries[0][0] if entries else fallback))
+    author = _sub(feed, "author")
+    _sub(author, "name", "CBP Centers Atlas (independent project, not affiliated with CBP)")
+    _sub(feed, "link", rel="self", href=self_url)
+    _sub(feed, "link", rel="alternate", href=page_url)
+    _sub(feed, "rights", "Rulings are U.S. Government works from CROSS (rulings.cbp.gov).")
+    for _, entry in entries:
+        feed.append(entry)
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+
+
+def write_feeds(
+    site_dir: Path,
+    site_url: str,
+    pulled: PulledData,
+    routing: Routing,
+    center_names: dict[str, str],
+    fallback: dt.date,
+) -> int:
+    written = 0
+    base = site_url.rstrip("/") + "/"
+    for center_id, name in center_names.items():
+        path = f"feeds/centers/{center_id}.xml"
+        data = atom_feed(
+            f"{base}{path}",
+            f"{name}: new and changed rulings and publications",
+            f"{base}centers/{center_id}/",
+            f"{base}{path}",
+            routing.by_center.get(center_id, []),
+            routing.icps_by_center.get(center_id, []),
+            fallback,
+        )
+        _write(site_dir / path, data)
+        written += 1
+    by_chapter: dict[str, dict[str, Ruling]] = {}
+    for heading, rulings in routing.by_heading.items():
+        bucket = by_chapter.setdefault(heading[:2], {})
+        for ruling in rulings:
+            bucket[ruling.number] = ruling
+    for chapter, members in sorted(by_chapter.items()):
+        rulings = sorted(members.values(), key=lambda r: (r.date, r.number), reverse=True)
+        path = f"feeds/chapters/{chapter}.xml"
+        data = atom_feed(
+            f"{base}{path}",
+            f"HTS chapter {chapter}: new and changed rulings",
+            f"{base}rulings/hts/",
+            f"{base}{path}",
+            rulings,
+            [],
+            fallback,
+        )
+        _write(site_dir / path, data)
+        written += 1
+    return written
+
+
+def write_open_data(site_dir: Path, pulled: PulledData, routing: Routing) -> dict[str, int]:
+    centers_of: dict[str, list[str]] = {}
+    for center, rulings in routing.by_center.items():
+        for ruling in rulings:
+            centers_of.setdefault(ruling.number, []).append(center)
+    jsonl = io.StringIO()
+    table = io.StringIO()
+    writer = csv.writer(table, lineterminator="\n")
+    writer.writerow([name for name, _ in OPEN_DATA_FIELDS])
+    for ruling in sorted(pulled.rulings, key=lambda r: r.number):
+        record = {
+            "number": ruling.number,
+            "collection": ruling.collection,
+            "date": ruling.date.isoformat(),
+            "subject": ruling.subject,
+            "status": ruling.status.value,
+            "tariffs": ruling.tariffs,
+            "headings": sorted({t[:4] for t in ruling.tariffs}),
+            "centers": sorted(centers_of.get(ruling.number, [])),
+            "modified_by": ruling.modified_by,
+            "revoked_by": ruling.revoked_by,
+            "categories": ruling.categories,
+            "usmca": ruling.usmca,
+            "nafta": ruling.nafta,
+            "source_url": ruling.source_url,
+            "fetched_at": ruling.fetched_at.isoformat(),
+        }
+        jsonl.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+        writer.writerow(
+            [
+                ";".join(v) if isinstance(v, list) else str(v).lower() if isinstance(v, bool) else v
+                for v in record.values()
+            ]
+        )
+    sizes = {}
+    for name, text in (
+        ("downloads/rulings.jsonl", jsonl.getvalue()),
+        ("downloads/rulings.csv", table.getvalue()),
+    ):
+        data = text.encode("utf-8")
+        _write(site_dir / name, data)
+        sizes[name] = len(data)
+    return sizes
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
