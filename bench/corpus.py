@@ -56,6 +56,22 @@ ORIGINS = [
     "Japan",
     "Turkey",
 ]
+# Sentences of a classification ruling, to make ruling-sized texts (about 900 words) for the naive
+# site, which shows each ruling's text on its own page as a naive site would.
+TEXT_SENTENCES = [
+    "The merchandise under consideration is {article} {material}, imported from {origin}.",
+    "The applicability of the General Rules of Interpretation was considered in order, beginning with GRI 1.",
+    "Classification under the Harmonized Tariff Schedule of the United States is made in accordance with the General Rules of Interpretation.",
+    "The Explanatory Notes to heading {heading} provide guidance on the scope of the heading and are not legally binding.",
+    "You have submitted a sample, product literature and a description of the manufacturing process.",
+    "The essential character of the article is imparted by the component that predominates by value, bulk and role.",
+    "The applicable subheading for the {article} will be {tariff}, which provides for goods of that description.",
+    "This ruling is being issued under the provisions of Part 177 of the Customs and Border Protection Regulations.",
+    "A copy of this ruling letter should be attached to the entry documents filed at the time this merchandise is imported.",
+    "The holding set forth above applies only to the specific factual situation and merchandise described.",
+    "Duty rates are provided for your convenience and are subject to change; the text of the most recent HTSUS applies.",
+    "The country of origin marking requirements of 19 U.S.C. 1304 and Part 134 of the regulations were also considered.",
+]
 CATEGORIES = [
     "Classification",
     "Country of Origin",
@@ -116,10 +132,46 @@ def generate(count: int, seed: int = 2026):
         }
 
 
-def write_corpus(count: int, out: Path, seed: int = 2026) -> Path:
+def ruling_text(record: dict, words: int = 900) -> str:
+    """A SYNTHETIC ruling letter of about `words` words, built from TEXT_SENTENCES."""
+    rng = random.Random(record["number"])
+    tariff = record["tariffs"][0] if record["tariffs"] else "9999.99.9999"
+    values = {
+        "article": record["subject"].split(" of a ", 1)[-1].split(" from ")[0],
+        "material": rng.choice(MATERIALS) or "of mixed materials",
+        "origin": rng.choice(ORIGINS),
+        "heading": tariff[:4],
+        "tariff": tariff,
+    }
+    sentences, count = ["SYNTHETIC ruling text."], 3
+    while count < words:
+        sentence = rng.choice(TEXT_SENTENCES).format(**values)
+        sentences.append(sentence)
+        count += len(sentence.split())
+    return " ".join(sentences)
+
+
+def write_corpus(count: int, out: Path, seed: int = 2026, texts: bool = False) -> Path:
     shards = defaultdict(list)
     for record in generate(count, seed):
         shards[record["date"][:7]].append(record)
+    if texts:
+        for month, records in shards.items():
+            path = out / "ruling-texts" / month[:4] / f"{month}.jsonl"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            lines = [
+                json.dumps(
+                    {
+                        "number": r["number"],
+                        "text": ruling_text(r),
+                        "document_url": None,
+                        "fetched_at": r["fetched_at"],
+                    },
+                    sort_keys=True,
+                )
+                for r in sorted(records, key=lambda r: r["number"])
+            ]
+            path.write_text("".join(line + "\n" for line in lines))
     for month, records in shards.items():
         path = out / "rulings" / month[:4] / f"{month}.jsonl"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -139,5 +191,6 @@ if __name__ == "__main__":
     parser.add_argument("--rulings", type=int, required=True)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--texts", action="store_true", help="also write ruling-sized texts")
     args = parser.parse_args()
-    print(write_corpus(args.rulings, args.out, args.seed))
+    print(write_corpus(args.rulings, args.out, args.seed, args.texts))

@@ -80,14 +80,20 @@ def write_naive_site(corpus: Path, folder: Path) -> Path:
     docs = folder / "docs"
     (docs / "rulings").mkdir(parents=True)
     (docs / "index.md").write_text("# SYNTHETIC rulings (naive build)\n\nOne page per ruling.\n")
+    texts = {}
+    for shard in sorted((corpus / "ruling-texts").rglob("*.jsonl")):
+        for line in shard.read_text().splitlines():
+            record = json.loads(line)
+            texts[record["number"]] = record["text"]
     for shard in sorted((corpus / "rulings").rglob("*.jsonl")):
         for line in shard.read_text().splitlines():
             r = json.loads(line)
+            text = texts.get(r["number"], "")
             (docs / "rulings" / f"{r['number']}.md").write_text(
                 f"# {r['collection']} {r['number']}: {r['subject']}\n\n"
                 f"| Field | Value |\n|---|---|\n| Date | {r['date']} |\n| HTS | {', '.join(r['tariffs'])} |\n"
                 f"| Status | {r['status']} |\n| Categories | {', '.join(r['categories'])} |\n\n"
-                f"[View in CROSS]({r['source_url']})\n"
+                f"[View in CROSS]({r['source_url']})\n\n## Text\n\n{text}\n"
             )
     (folder / "mkdocs.yml").write_text(
         "site_name: SYNTHETIC naive rulings\ntheme:\n  name: material\nplugins:\n  - search\n"
@@ -128,7 +134,9 @@ def add_rulings(corpus: Path, count: int, extra: int) -> None:
 
 
 def bench_size(size: int, naive: bool, engines: bool, work: Path) -> dict:
-    corpus = write_corpus(size, work / f"corpus-{size}")
+    # Ruling texts (about 900 words each) wherever the naive site is built, so its pages are
+    # ruling-sized as in the baseline; the project's build does not render texts.
+    corpus = write_corpus(size, work / f"corpus-{size}", texts=naive)
     row: dict = {"rulings": size}
     env = {"CEEATLAS_DATA_DIR": str(corpus), "NO_MKDOCS_2_WARNING": "1"}
     site = work / f"site-{size}"

@@ -129,14 +129,14 @@ def _centers_of(curated, pulled) -> dict[str, list[str]]:
     return centers_of
 
 
-def sync_index(centers_dir: Path, data_dir: Path, index_dir: Path, procs: int = 1):
+def sync_index(centers_dir: Path, data_dir: Path, index_dir: Path, procs: int = 1, with_text: bool = True):
     from . import search_index
     from .pulled import load_pulled
     from .store import load_texts
 
     curated = load_curated(centers_dir)
     pulled = load_pulled(data_dir)
-    texts = {number: record.text for number, record in load_texts(data_dir).items()}
+    texts = {number: record.text for number, record in load_texts(data_dir).items()} if with_text else {}
     return search_index.sync(index_dir, pulled.rulings, _centers_of(curated, pulled), texts, procs=procs)
 
 
@@ -162,7 +162,9 @@ def write_related(centers_dir: Path, data_dir: Path, index_dir: Path) -> bool:
 
 
 def _index(args: argparse.Namespace) -> int:
-    report = sync_index(args.centers_dir, args.data_dir, args.index_dir, procs=args.procs)
+    report = sync_index(
+        args.centers_dir, args.data_dir, args.index_dir, procs=args.procs, with_text=not args.no_text
+    )
     action = "built" if report.rebuilt else "updated"
     print(
         f"index {action}: {report.added} added, {report.updated} updated, {report.deleted} deleted ({args.index_dir})"
@@ -256,6 +258,9 @@ def main(argv: list[str] | None = None) -> int:
 
     index = commands.add_parser("index", help="update the rulings search index from data/")
     index.add_argument("--procs", type=int, default=1, help="processes for a full build of the index")
+    index.add_argument(
+        "--no-text", action="store_true", help="leave ruling texts out of the index (subjects only)"
+    )
     index.set_defaults(func=_index)
 
     search = commands.add_parser("search", help="search pulled rulings")

@@ -157,46 +157,57 @@ class Hit:
     score: float
 
 
-def search(
-    folder: Path,
-    words: str = "",
-    *,
-    hts: str | None = None,
-    center: str | None = None,
-    collection: str | None = None,
-    status: str | None = None,
-    since: dt.date | None = None,
-    until: dt.date | None = None,
-    limit: int | None = 20,
-    sort_by_date: bool = False,
-) -> tuple[int, list[Hit]]:
-    """(total matches, hits). Words search subject and text; the rest are exact filters."""
-    index = whoosh_index.open_dir(str(folder))
-    parts = []
-    if words.strip():
-        parser = MultifieldParser(["subject", "text"], schema=index.schema, group=OrGroup.factory(0.9))
-        parts.append(parser.parse(words))
-    if hts:
-        digits = "".join(ch for ch in hts if ch.isdigit())
-        parts.append(Term("hts", digits) if len(digits) in (4, 6, 8, 10) else Prefix("hts", digits))
-    if center:
-        parts.append(Term("center", center))
-    if collection:
-        parts.append(Term("collection", collection.upper()))
-    if status:
-        parts.append(Term("status", status))
-    if since or until:
-        low = int(since.strftime("%Y%m%d")) if since else None
-        high = int(until.strftime("%Y%m%d")) if until else None
-        parts.append(NumericRange("date", low, high))
-    if not parts:
-        return 0, []
-    query = parts[0] if len(parts) == 1 else And(parts)
-    with index.searcher() as searcher:
-        # Whoosh undercounts matches when a limit is set, so count separately.
-        total = len(searcher.search(query, limit=None, scored=False))
+class RulingSearcher:
+    """An open index and searcher, for several queries in a row (the CLI makes one)."""
+
+    def __init__(self, folder: Path):
+        self.index = whoosh_index.open_dir(str(folder))
+        self.searcher = self.index.searcher()
+        # Full text is searched only when some was pulled.
+        self.fields = ["subject", "text"] if self.searcher.field_length("text") else ["subject"]
+        self.parser = MultifieldParser(self.fields, schema=self.index.schema)
+
+    def close(self) -> None:
+        self.searcher.close()
+
+    def search(
+        self,
+        words: str = "",
+        *,
+        hts: str | None = None,
+        center: str | None = None,
+        collection: str | None = None,
+        status: str | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        limit: int | None = 20,
+        sort_by_date: bool = False,
+    ) -> tuple[int, list[Hit]]:
+        """(total matches, hits). All words must appear, as in CROSS; the rest are exact filters.
+        Without words, hits come newest first; with words, by relevance."""
+        parts = []
+        if words.strip():
+            parts.append(self.parser.parse(words))
+        if hts:
+            digits = "".join(ch for ch in hts if ch.isdigit())
+            parts.append(Term("hts", digits) if len(digits) in (4, 6, 8, 10) else Prefix("hts", digits))
+        if center:
+            parts.append(Term("center", center))
+        if collection:
+            parts.append(Term("collection", collection.upper()))
+        if status:
+            parts.append(Term("status", status))
+        if since or until:
+            low = int(since.strftime("%Y%m%d")) if since else None
+            high = int(until.strftime("%Y%m%d")) if until else None
+            parts.append(NumericRange("date", low, high))
+        if not parts:
+            return 0, []
+        query = parts[0] if len(parts) == 1 else And(parts)
+        # Whoosh undercounts matches when a limit is set, so count the matching documents apart.
+        total = sum(1 for _ in self.searcher.docs_for_query(query))
         kwargs = {"sortedby": "date", "reverse": True} if sort_by_date or not words.strip() else {}
-        results = searcher.search(query, limit=limit, **kwargs)
+        results = self.searcher.search(query, limit=limit, **kwargs)
         hits = [
             Hit(
                 number=hit["number"],
@@ -210,7 +221,16 @@ def search(
             )
             for hit in results
         ]
-    return total, hits
+        return total, hits
+
+
+def search(folder: Path, words: str = "", **filters) -> tuple[int, list[Hit]]:
+    """One query against the index in `folder` (see RulingSearcher.search for the filters)."""
+    searcher = RulingSearcher(folder)
+    try:
+        return searcher.search(words, **filters)
+    finally:
+        searcher.close()
 
 
 STOPWORDS = frozenset(
