@@ -22,6 +22,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 from mkdocs.structure.nav import Section
 
+from ceeatlas.acronyms import spell_out_first_use
 from ceeatlas.curated import CuratedDataError, load_curated
 from ceeatlas.pulled import PulledDataError, load_pulled
 from ceeatlas.site import GeneratedSite, generate
@@ -104,6 +105,11 @@ def on_post_build(config: MkDocsConfig) -> None:
     assert _site is not None
     count = _site.write_listings(Path(config.site_dir), config.site_name, config.site_url or "")
     log.info("atlas: wrote %d ruling list pages", count)
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Spell out each acronym at its first use on the page."""
+    return spell_out_first_use(html)
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
