@@ -100,12 +100,6 @@ def _pull(args: argparse.Namespace) -> int:
                 page_size=args.page_size,
             )
             reports.append(pull_cross(client, args.data_dir, options, today))
-            if reports[-1].files_written:
-                synced = sync_index(args.centers_dir, args.data_dir, args.index_dir)
-                print(
-                    f"search index: {synced.added} added, {synced.updated} updated, {synced.deleted} deleted"
-                )
-                write_related(args.centers_dir, args.data_dir, args.index_dir)
         elif source == "icp":
             reports.append(pull_icps(client, args.data_dir, args.cbp_base_url.rstrip("/"), today))
         else:
@@ -116,6 +110,10 @@ def _pull(args: argparse.Namespace) -> int:
                 return 1
             reports.append(pull_agency_links(client, args.data_dir, curated, today))
         print(reports[-1].summary(), flush=True)
+    # New rulings or ICPs: update the index once, which also re-picks the related rulings.
+    if any(report.files_written for report in reports if report.source in ("cross", "icp")):
+        synced = sync_index(args.centers_dir, args.data_dir, args.index_dir)
+        print(f"search index: {synced.added} added, {synced.updated} updated, {synced.deleted} deleted")
     return 0 if all(report.ok for report in reports) else 1
 
 
@@ -129,7 +127,17 @@ def _centers_of(curated, pulled) -> dict[str, list[str]]:
     return centers_of
 
 
-def sync_index(centers_dir: Path, data_dir: Path, index_dir: Path, procs: int = 1, with_text: bool = True):
+def sync_index(
+    centers_dir: Path,
+    data_dir: Path,
+    index_dir: Path,
+    procs: int = 1,
+    with_text: bool = True,
+    related: bool = True,
+):
+    """Bring the index up to date with data/ and, unless told not to, refresh data/related.json.
+
+    Curated and pulled data are loaded once for both steps."""
     from . import search_index
     from .pulled import load_pulled
     from .store import load_texts
@@ -137,27 +145,29 @@ def sync_index(centers_dir: Path, data_dir: Path, index_dir: Path, procs: int = 
     curated = load_curated(centers_dir)
     pulled = load_pulled(data_dir)
     texts = {number: record.text for number, record in load_texts(data_dir).items()} if with_text else {}
-    return search_index.sync(index_dir, pulled.rulings, _centers_of(curated, pulled), texts, procs=procs)
+    report = search_index.sync(index_dir, pulled.rulings, _centers_of(curated, pulled), texts, procs=procs)
+    if related and pulled.rulings:
+        report.related_written = _write_related(curated, pulled, data_dir, index_dir)
+    return report
 
 
-def write_related(centers_dir: Path, data_dir: Path, index_dir: Path) -> bool:
+def _write_related(curated, pulled, data_dir: Path, index_dir: Path) -> bool:
     """Pick related rulings with the index and store them in data/related.json for the build.
 
     The build stays fast and offline: it reads this file instead of opening the index."""
-    from . import search_index
-    from .pulled import load_pulled
+    from .search_index import RulingSearcher
     from .store import RELATED_FILE, write_related_file
 
-    curated = load_curated(centers_dir)
-    pulled = load_pulled(data_dir)
-    if not pulled.rulings:
-        return False
-    related = {"centers": {}, "icps": {}}
-    for center_id, center in curated.centers.items():
-        words = " ".join(item.text for item in center.industries) or center.name
-        related["centers"][center_id] = search_index.related(index_dir, words, center=center_id, limit=10)
-    for icp in pulled.icps:
-        related["icps"][icp.url] = search_index.related(index_dir, icp.title, hts=icp.hts or None, limit=5)
+    searcher = RulingSearcher(index_dir)
+    try:
+        related = {"centers": {}, "icps": {}}
+        for center_id, center in curated.centers.items():
+            words = " ".join(item.text for item in center.industries) or center.name
+            related["centers"][center_id] = searcher.related(words, center=center_id, limit=10)
+        for icp in pulled.icps:
+            related["icps"][icp.url] = searcher.related(icp.title, hts=icp.hts or None, limit=5)
+    finally:
+        searcher.close()
     return write_related_file(data_dir / RELATED_FILE, related)
 
 
@@ -169,7 +179,7 @@ def _index(args: argparse.Namespace) -> int:
     print(
         f"index {action}: {report.added} added, {report.updated} updated, {report.deleted} deleted ({args.index_dir})"
     )
-    if write_related(args.centers_dir, args.data_dir, args.index_dir):
+    if report.related_written:
         print("related rulings updated in data/related.json")
     return 0
 
@@ -181,7 +191,7 @@ def _search(args: argparse.Namespace) -> int:
     from .hts import htsus_form
 
     if not (args.index_dir / search_index.STATE_FILE).exists():
-        sync_index(args.centers_dir, args.data_dir, args.index_dir)
+        sync_index(args.centers_dir, args.data_dir, args.index_dir, related=False)
     total, hits = search_index.search(
         args.index_dir,
         " ".join(args.words),

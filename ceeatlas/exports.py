@@ -20,12 +20,6 @@ from .pulled import PulledData, Routing
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_ENTRIES = 50
-STATUS_WORDS = {
-    "active": "Active",
-    "modified": "Modified",
-    "revoked": "Revoked",
-    "operationally_revoked": "Operationally revoked",
-}
 
 # The open data's columns, in order, with their meaning (rendered on the Open data page).
 OPEN_DATA_FIELDS = [
@@ -81,7 +75,7 @@ def atom_feed(
     entries: list[tuple[dt.date, ET.Element]] = []
     for ruling in rulings[:FEED_ENTRIES]:
         entry = ET.Element(f"{{{ATOM}}}entry")
-        status = STATUS_WORDS[ruling.status.value]
+        status = ruling.status.label
         _sub(entry, "id", f"{ruling.source_url}#{ruling.status.value}")
         _sub(entry, "title", f"{ruling.collection} {ruling.number} ({status}): {ruling.subject}")
         _sub(entry, "updated", _stamp(max(ruling.date, ruling.fetched_at)))

@@ -27,7 +27,6 @@ from .store import (
     ICPS_FILE,
     LINKS_FILE,
     TEXTS_DIR,
-    iter_rulings,
     load_link_checks,
     read_jsonl,
     read_manifest,
@@ -241,7 +240,9 @@ def pull_cross(client: HttpClient, data_dir: Path, options: CrossOptions, today:
     _merge_rulings(data_dir, fetched, report)
     if options.with_text:
         _pull_texts(client, data_dir, options, fetched, today, report)
-    _update_manifest(data_dir, manifest, "cross", report, today, last_date=_max_date(data_dir))
+    if report.files_written:
+        count, last_date = _ruling_totals(data_dir)
+        _update_manifest(data_dir, manifest, "cross", report, today, count=count, last_date=last_date)
     marker.finish()
     report.requests = client.requests_made - requests_before
     report.seconds = time.monotonic() - started
@@ -354,16 +355,16 @@ def _pull_texts(
             report.files_written += 1
 
 
-def _max_date(data_dir: Path) -> str | None:
-    latest = None
-    for ruling in iter_rulings(data_dir):
-        if latest is None or ruling.date > latest:
-            latest = ruling.date
-    return latest.isoformat() if latest else None
-
-
-def _count_rulings(data_dir: Path) -> int:
-    return sum(1 for _ in iter_rulings(data_dir))
+def _ruling_totals(data_dir: Path) -> tuple[int, str | None]:
+    """Number of rulings and the newest ruling date in data/, in one pass over the shards."""
+    count, latest = 0, ""
+    for path in ruling_shards(data_dir):
+        with path.open(encoding="utf-8") as stream:
+            for line in stream:
+                if line.strip():
+                    count += 1
+                    latest = max(latest, json.loads(line)["date"])
+    return count, latest or None
 
 
 def _update_manifest(
@@ -372,8 +373,7 @@ def _update_manifest(
     """Record counts and dates, but only when this pull changed data: no-op pulls change no file."""
     if report.files_written == 0:
         return
-    count = _count_rulings(data_dir) if source == "cross" else extra.pop("count", 0)
-    entry = {"count": count, "pulled_on": today.isoformat(), **{k: v for k, v in extra.items() if v}}
+    entry = {"pulled_on": today.isoformat(), **{k: v for k, v in extra.items() if v is not None}}
     updated = {
         **manifest,
         "as_of": today.isoformat(),

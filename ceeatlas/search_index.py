@@ -29,6 +29,11 @@ from whoosh.query import And, NumericRange, Or, Prefix, Term
 from .models import Ruling
 
 STATE_FILE = "atlas-state.json"
+# Words that carry no topic in ICP titles and Center descriptions.
+RELATED_STOPWORDS = frozenset(
+    "the of and for from with a an in on to or by as at its under what every member trade community should know "
+    "about classification htsus heading headings".split()
+)
 INDEX_VERSION = 1
 
 
@@ -82,6 +87,7 @@ class SyncReport:
     updated: int = 0
     deleted: int = 0
     rebuilt: bool = False
+    related_written: bool = False  # set by the caller that refreshes data/related.json
 
 
 def sync(
@@ -170,6 +176,23 @@ class RulingSearcher:
     def close(self) -> None:
         self.searcher.close()
 
+    def related(
+        self, words: str, *, hts: list[str] | None = None, center: str | None = None, limit: int = 5
+    ) -> list[str]:
+        """Ruling numbers that best match some words (an ICP title, a Center's industries):
+        any of the words may match, ranked by relevance."""
+        terms = [w for w in re.findall(r"[a-z0-9]{3,}", words.lower()) if w not in RELATED_STOPWORDS]
+        if not terms:
+            return []
+        parser = MultifieldParser(self.fields, schema=self.index.schema, group=OrGroup.factory(0.9))
+        parts = [parser.parse(" ".join(terms))]
+        if hts:
+            parts.append(Or([Term("hts", code) if len(code) == 4 else Prefix("hts", code) for code in hts]))
+        if center:
+            parts.append(Term("center", center))
+        results = self.searcher.search(And(parts) if len(parts) > 1 else parts[0], limit=limit)
+        return [hit["number"] for hit in results]
+
     def search(
         self,
         words: str = "",
@@ -231,28 +254,3 @@ def search(folder: Path, words: str = "", **filters) -> tuple[int, list[Hit]]:
         return searcher.search(words, **filters)
     finally:
         searcher.close()
-
-
-STOPWORDS = frozenset(
-    "the of and for from with a an in on to or by as at its under what every member trade community should know "
-    "about classification htsus heading headings".split()
-)
-
-
-def related(
-    folder: Path, words: str, *, hts: list[str] | None = None, center: str | None = None, limit: int = 5
-) -> list[str]:
-    """Ruling numbers that best match some words (an ICP title, a Center's industries)."""
-    terms = [w for w in re.findall(r"[a-z0-9]{3,}", words.lower()) if w not in STOPWORDS]
-    if not terms:
-        return []
-    index = whoosh_index.open_dir(str(folder))
-    parser = MultifieldParser(["subject", "text"], schema=index.schema, group=OrGroup.factory(0.9))
-    parts = [parser.parse(" ".join(terms))]
-    if hts:
-        parts.append(Or([Term("hts", code) if len(code) == 4 else Prefix("hts", code) for code in hts]))
-    if center:
-        parts.append(Term("center", center))
-    with index.searcher() as searcher:
-        results = searcher.search(And(parts) if len(parts) > 1 else parts[0], limit=limit)
-        return [hit["number"] for hit in results]

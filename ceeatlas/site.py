@@ -117,7 +117,7 @@ def ruling_row_html(ruling, reason: str | None = None) -> Markup:
         else str(escape(label))
     )
     tariffs = [tariff_htsus(t) for t in ruling.tariffs] + list(ruling.unparsed_tariffs)
-    status = STATUS_WORDS[ruling.status.value]
+    status = ruling.status.label
     if ruling.revoked_by:
         status += " by " + ", ".join(ruling.revoked_by)
     elif ruling.modified_by:
@@ -140,12 +140,6 @@ def heading_page(heading: str) -> str:
 
 
 UNASSIGNED_LISTING = "rulings/unassigned/index.html"
-STATUS_WORDS = {
-    "active": "Active",
-    "modified": "Modified",
-    "revoked": "Revoked",
-    "operationally_revoked": "Operationally revoked",
-}
 
 
 def make_environment() -> Environment:
@@ -302,7 +296,7 @@ class GeneratedSite:
     abbreviations: str  # appended to every page so acronyms get a tooltip
     marker_names: list[str]  # <!-- atlas:NAME --> markers hand-written pages may use
     render_marker: object  # (name, page path under docs/) -> Markdown
-    write_listings: object  # (site_dir, site_name) -> pages written; runs after MkDocs has built
+    write_static_files: object  # (site_dir, site_name, site_url) -> files written: ruling lists, Find rulings data, feeds, downloads
 
 
 def section_of(data: CuratedData, chapter: int):
@@ -330,6 +324,15 @@ def abbreviations(data: CuratedData) -> str:
 def generate(data: CuratedData, pulled: PulledData, today: dt.date | None = None) -> GeneratedSite:
     today = today or dt.date.today()
     env = make_environment()
+    read_date = data.shared.compiled
+
+    def source_date(value: dt.date, iso_form: bool = False) -> str:
+        # Undated sources carry the date this project read them (the compile date); say so,
+        # rather than let a reader take it for a publication date.
+        shown = value.isoformat() if iso_form else date_text(value)
+        return f"undated, read {shown}" if value == read_date else shown
+
+    env.filters["source_date"] = source_date
     views = build_center_views(data)
     routing: Routing = route(pulled, data.scope, data.hts)
     by_number = {ruling.number: ruling for ruling in pulled.rulings}
@@ -424,8 +427,9 @@ def generate(data: CuratedData, pulled: PulledData, today: dt.date | None = None
 
     payload = json.dumps(lookup_payload(data), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
-    def write_listings(site_dir: Path, site_name: str, site_url: str = "") -> int:
-        """Write the long ruling lists as plain HTML pages; returns how many were written."""
+    def write_static_files(site_dir: Path, site_name: str, site_url: str = "") -> int:
+        """Write what MkDocs does not build: ruling lists (plain HTML), Find rulings data, feeds and
+        open-data downloads. Returns how many pages and feeds were written."""
         listing = env.get_template("listing.html.j2")
         sheets = [
             str(path.relative_to(site_dir))
@@ -435,7 +439,6 @@ def generate(data: CuratedData, pulled: PulledData, today: dt.date | None = None
         common = {
             "site_name": site_name,
             "stylesheets": sheets,
-            "status_words": STATUS_WORDS,
             "root": "../../../",
         }
         written = 0
@@ -528,7 +531,7 @@ def generate(data: CuratedData, pulled: PulledData, today: dt.date | None = None
         abbreviations=abbreviations(data),
         marker_names=sorted(marker_templates),
         render_marker=render_marker,
-        write_listings=write_listings,
+        write_static_files=write_static_files,
     )
 
 

@@ -103,7 +103,7 @@ def _walk(items):
 def on_post_build(config: MkDocsConfig) -> None:
     """Long ruling lists are plain HTML pages written after MkDocs (see ceeatlas.site)."""
     assert _site is not None
-    count = _site.write_listings(Path(config.site_dir), config.site_name, config.site_url or "")
+    count = _site.write_static_files(Path(config.site_dir), config.site_name, config.site_url or "")
     log.info("atlas: wrote %d ruling list pages", count)
 
 

@@ -52,8 +52,9 @@ def _snapshot(folder: Path) -> dict[str, str]:
     }
 
 
-def _pull(fake, tmp_path, *extra: str) -> int:
-    argv = [
+def _argv(fake, tmp_path, *extra: str, today: str = TODAY.isoformat()) -> list[str]:
+    """`pull cross` against the fake server, with data and cache in tmp_path and no rate limit."""
+    return [
         "pull",
         "cross",
         "--cross-base-url",
@@ -65,12 +66,15 @@ def _pull(fake, tmp_path, *extra: str) -> int:
         "--min-interval",
         "0",
         "--today",
-        TODAY.isoformat(),
+        today,
         "--page-size",
         "25",
         *extra,
     ]
-    return cli.main(argv)
+
+
+def _pull(fake, tmp_path, *extra: str) -> int:
+    return cli.main(_argv(fake, tmp_path, *extra))
 
 
 def test_full_pull_splits_windows_over_the_cap(fake, tmp_path, monkeypatch, capsys):
@@ -122,25 +126,7 @@ def test_rerun_with_nothing_new_changes_no_file(fake, tmp_path):
         ],
         check=True,
     )
-    cli.main(
-        [
-            "pull",
-            "cross",
-            "--cross-base-url",
-            fake.base_url,
-            "--data-dir",
-            str(data),
-            "--cache-dir",
-            str(tmp_path / "cache"),
-            "--min-interval",
-            "0",
-            "--today",
-            "2026-11-24",
-            "--force",
-            "--page-size",
-            "25",
-        ]
-    )
+    cli.main(_argv(fake, tmp_path, "--force", today="2026-11-24"))
     status = subprocess.run(
         ["git", "-C", str(data), "status", "--porcelain"], capture_output=True, text=True, check=True
     )
@@ -308,21 +294,7 @@ def test_killed_pull_leaves_data_intact_and_resumes(fake, tmp_path):
         sys.executable,
         "-m",
         "ceeatlas",
-        "pull",
-        "cross",
-        "--cross-base-url",
-        fake.base_url,
-        "--data-dir",
-        str(tmp_path / "data"),
-        "--cache-dir",
-        str(tmp_path / "cache"),
-        "--today",
-        "2026-11-24",
-        "--page-size",
-        "25",
-        "--since",
-        "2024-01-01",
-        "--force",
+        *_argv(fake, tmp_path, "--since", "2024-01-01", "--force", today="2026-11-24"),
     ]
     process = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60

@@ -232,10 +232,7 @@
 
   if (typeof module !== "undefined" && module.exports) {
     module.exports = { normalise: normalise, htsusForm: htsusForm, crossForm: crossForm, lookup: lookup };
-  } else if (typeof window !== "undefined" && window.document$ && window.document$.subscribe) {
-    window.document$.subscribe(init); // Material's instant navigation
-  } else if (typeof document !== "undefined") {
-    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
-    else init();
+  } else {
+    window.atlasOnPage(init); // defined by atlas.js, which loads first
   }
 })();

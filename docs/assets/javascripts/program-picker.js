@@ -73,10 +73,7 @@
 
   if (typeof module !== "undefined" && module.exports) {
     module.exports = { evaluate: evaluate };
-  } else if (typeof window !== "undefined" && window.document$ && window.document$.subscribe) {
-    window.document$.subscribe(init);
-  } else if (typeof document !== "undefined") {
-    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
-    else init();
+  } else {
+    window.atlasOnPage(init); // defined by atlas.js, which loads first
   }
 })();
