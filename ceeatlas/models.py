@@ -12,7 +12,6 @@ import datetime as dt
 import re
 from enum import StrEnum
 from typing import Annotated
-from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
@@ -29,12 +28,16 @@ HEADING_PATTERN = r"^\d{4}$"
 CHAPTER_PATTERN = r"^\d{2}$"
 
 
+# Scheme, then a non-empty host. A regular expression rather than urlsplit: every pulled ruling
+# has a URL, and urlsplit made up half the time of loading 200,000 rulings.
+_ABSOLUTE_HTTP_URL = re.compile(r"https?://[^/?#\s]+([/?#]\S*)?", re.IGNORECASE)
+
+
 def _check_url(value: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError("must be an absolute http(s) URL")
     if _WHITESPACE.search(value):
         raise ValueError("must not contain whitespace")
+    if not _ABSOLUTE_HTTP_URL.fullmatch(value):
+        raise ValueError("must be an absolute http(s) URL")
     return value
 
 

@@ -207,7 +207,7 @@ def _ruling(number: str, subject: str, tariffs: list[str], **extra):
     return Ruling(
         number=number,
         collection="NY",
-        date=DAY,
+        date=extra.pop("date", DAY),
         subject=subject,
         tariffs=tariffs,
         status=extra.pop("status", "active"),
