@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -39,16 +40,49 @@ QUERIES = [
 
 
 def run_measured(command: list[str], env: dict | None = None, cwd: Path = REPO) -> tuple[float, float]:
-    """(wall seconds, peak RSS in MiB) of one child process, read with wait4."""
+    """(wall seconds, peak memory in MiB) of one child process and the processes it forks.
+
+    Memory is the largest sum of the resident sizes of the whole process tree, sampled every
+    50 ms, or the largest single process (from wait4) if that is more. Forked workers share
+    pages with their parent, so the sum counts those twice: an upper bound."""
     started = time.monotonic()
     process = subprocess.Popen(
         command, cwd=cwd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
-    _, status, usage = os.wait4(process.pid, 0)
+    tree_peak = 0
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            process.returncode = os.waitstatus_to_exitcode(status)
+            break
+        tree_peak = max(tree_peak, tree_rss_bytes(process.pid))
+        time.sleep(0.05)
     wall = time.monotonic() - started
     if status != 0:
         raise RuntimeError(f"{' '.join(command)} failed: {process.stderr.read().decode()[-2000:]}")
-    return wall, usage.ru_maxrss / 1024
+    return wall, max(tree_peak / 2**20, usage.ru_maxrss / 1024)
+
+
+def tree_rss_bytes(root: int) -> int:
+    """Sum of VmRSS over a process and its descendants (Linux /proc)."""
+    parents: dict[int, int] = {}
+    sizes: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        parents[int(entry.name)] = int(fields.get("PPid", "0").strip() or 0)
+        sizes[int(entry.name)] = int(fields.get("VmRSS", "0 kB").split()[0]) * 1024
+    total, frontier = 0, [root]
+    while frontier:
+        pid = frontier.pop()
+        total += sizes.get(pid, 0)
+        frontier.extend(child for child, parent in parents.items() if parent == pid)
+    return total
 
 
 def folder_bytes(folder: Path) -> int:
@@ -102,25 +136,44 @@ def write_naive_site(corpus: Path, folder: Path) -> Path:
     return folder
 
 
-def engine_times(corpus: Path, folder: Path) -> dict:
-    """Index build and query medians for Whoosh (the project's) and tantivy (comparison)."""
+def engine_times(corpus: Path, folder: Path, whoosh_index: Path, whoosh_build_s: float) -> dict:
+    """Query times of the project's Whoosh index (built by `ceeatlas index` in this run) and an
+    equivalent tantivy index (built here, for comparison only)."""
     code = f"""
-import json, sys, time, statistics, datetime as dt
+import json, sys
 from pathlib import Path
 sys.path.insert(0, {str(REPO)!r})
 from bench.engines import run_whoosh, run_tantivy
-result = {{}}
-for name, runner in (("whoosh", run_whoosh), ("tantivy", run_tantivy)):
-    try:
-        result[name] = runner(Path({str(corpus)!r}), Path({str(folder)!r}) / name, {QUERIES!r})
-    except ImportError as error:
-        result[name] = {{"error": str(error)}}
+result = {{"whoosh": run_whoosh(Path({str(whoosh_index)!r}), {QUERIES!r})}}
+result["whoosh"]["index_s"] = {whoosh_build_s!r}
+try:
+    result["tantivy"] = run_tantivy(Path({str(corpus)!r}), Path({str(folder)!r}) / "tantivy", {QUERIES!r})
+except ImportError as error:
+    result["tantivy"] = {{"error": str(error)}}
 print(json.dumps(result))
 """
     output = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO
     )
-    return json.loads(output.stdout.strip().splitlines()[-1])
+    result = json.loads(output.stdout.strip().splitlines()[-1])
+    result["whoosh"]["cli_median_ms"] = cli_median_ms(corpus, whoosh_index)
+    return result
+
+
+def cli_median_ms(corpus: Path, index: Path) -> float:
+    """Median wall time of the whole `ceeatlas search` command over the queries, interpreter
+    start included (what a person at a terminal waits for)."""
+    times = []
+    for query in QUERIES:
+        command = [sys.executable, "-m", "ceeatlas", "--data-dir", str(corpus), "--index-dir", str(index)]
+        command += ["search", *query.get("words", "").split()]
+        for key in ("hts", "center", "status", "since"):
+            if key in query:
+                command += [f"--{key}", query[key]]
+        started = time.monotonic()
+        subprocess.run(command, cwd=REPO, check=True, stdout=subprocess.DEVNULL)
+        times.append((time.monotonic() - started) * 1000)
+    return round(statistics.median(times), 1)
 
 
 def add_rulings(corpus: Path, count: int, extra: int) -> None:
@@ -204,7 +257,9 @@ def bench_size(size: int, naive: bool, engines: bool, work: Path) -> dict:
         row["speedup"] = round(row["naive"]["wall_s"] / row["project"]["wall_s"], 1)
         shutil.rmtree(naive_dir)
     if engines:
-        row["engines"] = engine_times(corpus, work / f"engines-{size}")
+        row["engines"] = engine_times(
+            corpus, work / f"engines-{size}", index, row["project"]["index_build_s"]
+        )
     shutil.rmtree(corpus)
     return row
 
@@ -230,9 +285,10 @@ def print_table(rows: list[dict]) -> None:
             if "error" in stats:
                 print(f"{'':>8} | {name:8} | not available: {stats['error']}")
             else:
-                print(
-                    f"{'':>8} | {name:8} | index {stats['index_s']} s; query median {stats['query_median_ms']} ms (max {stats['query_max_ms']} ms)"
-                )
+                line = f"index {stats['index_s']} s; query median {stats['query_median_ms']} ms (max {stats['query_max_ms']} ms)"
+                if "cold_query_median_ms" in stats:
+                    line += f"; open + query {stats['cold_query_median_ms']} ms; whole `search` command {stats['cli_median_ms']} ms"
+                print(f"{'':>8} | {name:8} | {line}")
 
 
 def main() -> int:

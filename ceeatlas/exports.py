@@ -15,6 +15,7 @@ import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from .files import write_output
 from .models import Icp, Ruling
 from .pulled import PulledData, Routing
 
@@ -131,7 +132,7 @@ def write_feeds(
             routing.icps_by_center.get(center_id, []),
             fallback,
         )
-        _write(site_dir / path, data)
+        write_output(site_dir / path, data)
         written += 1
     by_chapter: dict[str, dict[str, Ruling]] = {}
     for heading, rulings in routing.by_heading.items():
@@ -150,7 +151,7 @@ def write_feeds(
             [],
             fallback,
         )
-        _write(site_dir / path, data)
+        write_output(site_dir / path, data)
         written += 1
     return written
 
@@ -195,11 +196,6 @@ def write_open_data(site_dir: Path, pulled: PulledData, routing: Routing) -> dic
         ("downloads/rulings.csv", table.getvalue()),
     ):
         data = text.encode("utf-8")
-        _write(site_dir / name, data)
+        write_output(site_dir / name, data)
         sizes[name] = len(data)
     return sizes
-
-
-def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)

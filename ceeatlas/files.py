@@ -23,3 +23,15 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         except OSError:
             pass
         raise
+
+
+def write_output(path: Path, data: str | bytes) -> None:
+    """Write a build output, creating its folder only when the write finds it missing: a large
+    build writes about 10,000 files into a few thousand folders, and asking for each folder
+    first cost a second."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        path.write_bytes(payload)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(payload)

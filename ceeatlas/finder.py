@@ -18,6 +18,7 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
+from .files import write_output
 from .models import Ruling
 from .pulled import PulledData, Routing
 
@@ -37,10 +38,9 @@ def words_of(subject: str) -> set[str]:
 
 
 def _dump(path: Path, payload) -> int:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-    path.write_text(data, encoding="utf-8")
-    return len(data.encode("utf-8"))
+    data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    write_output(path, data)
+    return len(data)
 
 
 def write_finder_data(site_dir: Path, pulled: PulledData, routing: Routing, center_ids: list[str]) -> dict:

@@ -19,31 +19,40 @@ class ParallelJobError(RuntimeError):
     """A job run in a child process failed; the message carries its traceback."""
 
 
-def run_concurrently(jobs: list[Callable[[], Any]]) -> list[Any]:
-    """Run every job and return their results in order. The first job runs here, the others in
-    forked children (at most one per core beyond this one); results must be picklable."""
-    workers = min(len(jobs) - 1, (os.cpu_count() or 1) - 1)
-    if workers < 1 or not hasattr(os, "fork") or os.environ.get("CEEATLAS_SERIAL") == "1":
-        return [job() for job in jobs]
-    context = multiprocessing.get_context("fork")
-    # With fewer cores than jobs, this process takes the jobs left over after the children's.
-    here, away = jobs[: len(jobs) - workers], jobs[len(jobs) - workers :]
-    children = []
-    for job in away:
-        receiver, sender = context.Pipe(duplex=False)
-        child = context.Process(target=_child, args=(job, sender), daemon=True)
-        child.start()
-        sender.close()
-        children.append((child, receiver))
-    try:
-        results = [job() for job in here]
-    finally:
-        # Wait for the children even when a job here failed, so none outlives the build.
-        outcomes = [_outcome(child, receiver) for child, receiver in children]
-    failures = [value for ok, value in outcomes if not ok]
-    if failures:
-        raise ParallelJobError("\n".join(failures))
-    return results + [value for _, value in outcomes]
+def _can_fork() -> bool:
+    return hasattr(os, "fork") and os.environ.get("CEEATLAS_SERIAL") != "1" and (os.cpu_count() or 1) > 1
+
+
+class Background:
+    """Jobs started now in forked processes (one each), collected later with results().
+    Where forking is not possible or useful, the jobs run when results() is called."""
+
+    def __init__(self, jobs: list[Callable[[], Any]]):
+        self._jobs = jobs
+        self._children = []
+        if _can_fork():
+            context = multiprocessing.get_context("fork")
+            for job in jobs:
+                receiver, sender = context.Pipe(duplex=False)
+                child = context.Process(target=_child, args=(job, sender), daemon=True)
+                child.start()
+                sender.close()
+                self._children.append((child, receiver))
+
+    def results(self) -> list[Any]:
+        """Wait for every job; their results in order, or ParallelJobError if any failed."""
+        if not self._children:
+            return [job() for job in self._jobs]
+        outcomes = [_outcome(child, receiver) for child, receiver in self._children]
+        failures = [value for ok, value in outcomes if not ok]
+        if failures:
+            raise ParallelJobError("\n".join(failures))
+        return [value for _, value in outcomes]
+
+    def join(self) -> None:
+        """Wait for the processes without collecting results (a build that failed midway)."""
+        for child, _ in self._children:
+            child.join()
 
 
 def _outcome(child, receiver) -> tuple[bool, Any]:

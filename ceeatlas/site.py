@@ -19,11 +19,12 @@ from markupsafe import Markup, escape
 
 from .curated import CuratedData
 from .exports import OPEN_DATA_FIELDS, write_feeds, write_open_data
+from .files import write_output
 from .finder import write_finder_data
 from .hts import htsus_form
 from .ical import calendar
 from .models import Center, Certainty, ScopeBasis, ScopeRow, Source
-from .parallel import run_concurrently
+from .parallel import Background
 from .pulled import PulledData, Routing, route
 from .scope import all_heading_codes, chapter_scope, resolve_heading
 
@@ -297,7 +298,10 @@ class GeneratedSite:
     abbreviations: str  # appended to every page so acronyms get a tooltip
     marker_names: list[str]  # <!-- atlas:NAME --> markers hand-written pages may use
     render_marker: object  # (name, page path under docs/) -> Markdown
-    write_static_files: object  # (site_dir, site_name, site_url) -> files written: ruling lists, Find rulings data, feeds, downloads
+    # (site_dir, site_url) -> Background: starts the Find rulings data, feeds and downloads
+    start_static_files: object
+    # (site_dir, site_name, started) -> files written: the ruling lists, then waits for the rest
+    write_static_files: object
 
 
 def section_of(data: CuratedData, chapter: int):
@@ -428,9 +432,26 @@ def generate(data: CuratedData, pulled: PulledData, today: dt.date | None = None
 
     payload = json.dumps(lookup_payload(data), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
-    def write_static_files(site_dir: Path, site_name: str, site_url: str = "") -> int:
-        """Write what MkDocs does not build: ruling lists (plain HTML), Find rulings data, feeds and
-        open-data downloads. Returns how many pages and feeds were written."""
+    def start_static_files(site_dir: Path, site_url: str = "") -> Background:
+        """Start writing the outputs that need nothing from MkDocs (Find rulings data, feeds,
+        open-data downloads) in forked processes, while MkDocs renders the pages: at 200,000
+        rulings they are most of the build's work."""
+
+        def finder_and_feeds() -> int:
+            if pulled.rulings:
+                write_finder_data(site_dir, pulled, routing, list(data.centers))
+            return write_feeds(site_dir, site_url or "/", pulled, routing, center_names, data.shared.compiled)
+
+        def downloads() -> int:
+            write_open_data(site_dir, pulled, routing)
+            return 0
+
+        return Background([finder_and_feeds, downloads])
+
+    def write_static_files(site_dir: Path, site_name: str, started: Background) -> int:
+        """Write the ruling lists (plain HTML pages with the theme's stylesheets, so after
+        MkDocs), then wait for what start_static_files began. Returns how many pages and feeds
+        were written."""
         sheets = [
             str(path.relative_to(site_dir))
             for pattern in ("assets/stylesheets/main.*.min.css", "assets/stylesheets/palette.*.min.css")
@@ -441,21 +462,11 @@ def generate(data: CuratedData, pulled: PulledData, today: dt.date | None = None
             "stylesheets": sheets,
             "root": "../../../",
         }
-        # Feeds and downloads go to a second process while this one writes the lists and the
-        # Find rulings files: about half of the static work each at 200,000 rulings.
-        written_lists, written_feeds = run_concurrently(
-            [lambda: write_lists(site_dir, common), lambda: write_feeds_and_downloads(site_dir, site_url)]
-        )
-        return written_lists + written_feeds
-
-    def write_feeds_and_downloads(site_dir: Path, site_url: str) -> int:
-        written = write_feeds(site_dir, site_url or "/", pulled, routing, center_names, data.shared.compiled)
-        write_open_data(site_dir, pulled, routing)
-        return written
+        return write_lists(site_dir, common) + sum(started.results())
 
     def write_lists(site_dir: Path, common: dict) -> int:
-        """The ruling lists (a page per heading, the unassigned rulings, the list of headings) and
-        the Find rulings files. Returns how many list pages were written."""
+        """The ruling lists: a page per heading, the unassigned rulings, the list of headings.
+        Returns how many pages were written."""
         listing = env.get_template("listing.html.j2")
         written = 0
         row_cache: dict[str, Markup] = {}
@@ -492,7 +503,7 @@ def generate(data: CuratedData, pulled: PulledData, today: dt.date | None = None
                 feed_title=f"HTS chapter {heading[:2]} rulings",
                 caption=f"Rulings that name heading {heading}",
             )
-            _write(site_dir / heading_page(heading), html)
+            write_output(site_dir / heading_page(heading), html)
             written += 1
         html = listing.render(
             {**common, "root": "../../"},
@@ -509,7 +520,7 @@ def generate(data: CuratedData, pulled: PulledData, today: dt.date | None = None
             feed=None,
             caption="Rulings without a routable tariff number",
         )
-        _write(site_dir / UNASSIGNED_LISTING, html)
+        write_output(site_dir / UNASSIGNED_LISTING, html)
         owners = {h: resolve_heading(data.scope, h).center for h in routing.by_heading}
         html = listing.render(
             {**common, "root": "../../"},
@@ -525,9 +536,7 @@ def generate(data: CuratedData, pulled: PulledData, today: dt.date | None = None
             ],
             caption="HTS headings named by pulled rulings",
         )
-        _write(site_dir / "rulings/hts/index.html", html)
-        if pulled.rulings:
-            write_finder_data(site_dir, pulled, routing, list(data.centers))
+        write_output(site_dir / "rulings/hts/index.html", html)
         return written + 2
 
     return GeneratedSite(
@@ -544,13 +553,9 @@ def generate(data: CuratedData, pulled: PulledData, today: dt.date | None = None
         abbreviations=abbreviations(data),
         marker_names=sorted(marker_templates),
         render_marker=render_marker,
+        start_static_files=start_static_files,
         write_static_files=write_static_files,
     )
-
-
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
 
 
 def write_preview(site: GeneratedSite, target: Path) -> None:

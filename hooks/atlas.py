@@ -39,6 +39,7 @@ CENTERS_SECTION = "Centers"
 PROGRAMS_SECTION = "Programs"
 
 _site: GeneratedSite | None = None
+_started = None  # what on_files started in the background; on_post_build waits for it
 
 
 def _folder(config: MkDocsConfig, variable: str, default: str) -> Path:
@@ -62,8 +63,19 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
+def on_pre_build(config: MkDocsConfig) -> None:
+    """`mkdocs serve` rebuilds in the same process: if the last build failed before
+    on_post_build, let its background writers finish before MkDocs cleans the folder."""
+    if _started is not None:
+        _started.join()
+
+
 def on_files(files: Files, config: MkDocsConfig) -> Files:
+    global _started
     assert _site is not None
+    # After MkDocs cleaned the site folder: the outputs that need nothing from MkDocs are
+    # written in the background while it renders the pages.
+    _started = _site.start_static_files(Path(config.site_dir), config.site_url or "")
     for path, content in {**_site.pages, **_site.assets}.items():
         if files.get_file_from_path(path) is not None:
             raise PluginError(f"docs/{path} exists but is generated from data; delete the file")
@@ -103,7 +115,9 @@ def _walk(items):
 def on_post_build(config: MkDocsConfig) -> None:
     """Long ruling lists are plain HTML pages written after MkDocs (see ceeatlas.site)."""
     assert _site is not None
-    count = _site.write_static_files(Path(config.site_dir), config.site_name, config.site_url or "")
+    global _started
+    count = _site.write_static_files(Path(config.site_dir), config.site_name, _started)
+    _started = None
     log.info("atlas: wrote %d ruling list pages", count)
 
 

@@ -149,7 +149,10 @@ def test_newest_first_matches_a_full_scan(tmp_path, query):
     folder = tmp_path / "index"
     search_index.sync(folder, rulings, {})
     # An incremental update: new rulings, one re-dated ruling, one removed.
-    changed = [*_spread_rulings(640, seed=7)[600:], rulings[5].model_copy(update={"date": dt.date(2026, 1, 2)})]
+    changed = [
+        *_spread_rulings(640, seed=7)[600:],
+        rulings[5].model_copy(update={"date": dt.date(2026, 1, 2)}),
+    ]
     rulings = [r for r in rulings[6:]] + changed
     report = search_index.sync(folder, rulings, {})
     assert (report.added, report.updated, report.deleted) == (40, 1, 5)
