@@ -7,6 +7,8 @@ unless the page already wrote it that way. Headings, links and code are left alo
 
 from __future__ import annotations
 
+import re
+
 from bs4 import BeautifulSoup, NavigableString
 
 SKIP_PARENTS = {
@@ -40,10 +42,22 @@ def spell_out_first_use(html: str) -> str:
             continue
         if any(parent.name in SKIP_PARENTS for parent in abbr.parents):
             continue
+        before, after = abbr.previous_sibling, abbr.next_sibling
+        if _in_citation(before, after):
+            continue  # "79 FR 34334", "19 CFR 177.1": spelled out at the next plain use
         seen.add(term)
-        before = abbr.previous_sibling
         if isinstance(before, NavigableString) and before.rstrip().endswith(f"{expansion} ("):
             continue  # already spelled out by the writer
         abbr.insert_before(NavigableString(f"{expansion} ("))
         abbr.insert_after(NavigableString(")"))
     return str(soup)
+
+
+def _in_citation(before, after) -> bool:
+    """A volume or title number before and a page or section number after, as in a citation."""
+    return (
+        isinstance(before, NavigableString)
+        and isinstance(after, NavigableString)
+        and re.search(r"\d\s$", str(before)) is not None
+        and re.match(r"\s\d", str(after)) is not None
+    )

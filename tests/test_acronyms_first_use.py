@@ -25,3 +25,11 @@ def test_links_and_code_are_left_alone():
     assert f'<a href="x">{CBP}</a>' in out and out.endswith(
         f"<p>U.S. Customs and Border Protection ({CBP})</p>"
     )
+
+
+def test_citations_keep_their_short_form():
+    fr = '<abbr title="Federal Register">FR</abbr>'
+    html = f"<p>See 79 {fr} 34334.</p><p>The {fr} publishes notices.</p>"
+    out = spell_out_first_use(html)
+    assert f"See 79 {fr} 34334." in out
+    assert f"The Federal Register ({fr}) publishes" in out
