@@ -7,7 +7,9 @@ The build must work when data/ holds nothing yet: every page then shows an empty
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,21 +51,42 @@ class PulledData:
 
 
 def load_pulled(root: Path) -> PulledData:
-    manifest = read_manifest(root)
-    rulings: dict[str, Ruling] = {}
-    for ruling in iter_rulings(root):
-        # A ruling whose date CBP corrected can sit in two shards; the newest fetch wins.
-        old = rulings.get(ruling.number)
-        if old is None or ruling.fetched_at >= old.fetched_at:
-            rulings[ruling.number] = ruling
-    return PulledData(
-        root=root,
-        manifest=manifest,
-        rulings=sorted(rulings.values(), key=lambda r: (r.date, r.number), reverse=True),
-        icps=load_icps(root),
-        link_checks={check.agency: check for check in load_link_checks(root)},
-        related=read_related(root),
-    )
+    """Everything in data/. The records live as long as the build, so they are moved out of
+    the garbage collector's way (see _without_collections)."""
+    with _without_collections():
+        manifest = read_manifest(root)
+        rulings: dict[str, Ruling] = {}
+        for ruling in iter_rulings(root):
+            # A ruling whose date CBP corrected can sit in two shards; the newest fetch wins.
+            old = rulings.get(ruling.number)
+            if old is None or ruling.fetched_at >= old.fetched_at:
+                rulings[ruling.number] = ruling
+        return PulledData(
+            root=root,
+            manifest=manifest,
+            rulings=sorted(rulings.values(), key=lambda r: (r.date, r.number), reverse=True),
+            icps=load_icps(root),
+            link_checks={check.agency: check for check in load_link_checks(root)},
+            related=read_related(root),
+        )
+
+
+@contextmanager
+def _without_collections():
+    """Pause Python's cyclic garbage collector while loading, then freeze what was loaded.
+
+    200,000 rulings are a few million objects; every full collection walks all of them, and
+    the allocations of loading and of the build's later steps trigger many. Paused, loading
+    takes a third of the time; frozen, later collections skip the records. Records hold no
+    reference cycles, so reference counting still frees them when the data is dropped."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 # ---------------------------------------------------------------------------------------

@@ -287,3 +287,22 @@ def build_site(site_dir, data_dir, site_url: str | None = None):
         text=True,
         timeout=600,
     )
+
+
+def pull_argv(source: str, tmp_path, *extra: str, today: str, centers_dir=None) -> list[str]:
+    """Command line of `pull SOURCE` with data and cache in tmp_path and no rate limit."""
+    prefix = ["--centers-dir", str(centers_dir)] if centers_dir else []
+    return [
+        *prefix,
+        "pull",
+        source,
+        "--data-dir",
+        str(tmp_path / "data"),
+        "--cache-dir",
+        str(tmp_path / "cache"),
+        "--min-interval",
+        "0",
+        "--today",
+        today,
+        *extra,
+    ]

@@ -24,7 +24,7 @@ from ceeatlas.sources import cross
 from ceeatlas.store import iter_rulings, read_manifest
 
 from .conftest import REPO
-from .fakes import SHELL_HTML, FakeCross, once, slow, synthetic_rulings
+from .fakes import SHELL_HTML, FakeCross, once, pull_argv, slow, synthetic_rulings
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -53,24 +53,10 @@ def _snapshot(folder: Path) -> dict[str, str]:
 
 
 def _argv(fake, tmp_path, *extra: str, today: str = TODAY.isoformat()) -> list[str]:
-    """`pull cross` against the fake server, with data and cache in tmp_path and no rate limit."""
-    return [
-        "pull",
-        "cross",
-        "--cross-base-url",
-        fake.base_url,
-        "--data-dir",
-        str(tmp_path / "data"),
-        "--cache-dir",
-        str(tmp_path / "cache"),
-        "--min-interval",
-        "0",
-        "--today",
-        today,
-        "--page-size",
-        "25",
-        *extra,
-    ]
+    """`pull cross` against the fake server, with small pages."""
+    return pull_argv(
+        "cross", tmp_path, "--cross-base-url", fake.base_url, "--page-size", "25", *extra, today=today
+    )
 
 
 def _pull(fake, tmp_path, *extra: str) -> int:

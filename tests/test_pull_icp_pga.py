@@ -12,26 +12,12 @@ from ceeatlas import __main__ as cli
 from ceeatlas.store import load_icps, load_link_checks, read_manifest
 
 from .conftest import REPO
-from .fakes import ICP_LISTING, ICP_LISTING_CHANGED
+from .fakes import ICP_LISTING, ICP_LISTING_CHANGED, pull_argv
 
 
 def _icp_pull(httpserver, tmp_path, today="2026-11-23") -> int:
-    return cli.main(
-        [
-            "pull",
-            "icp",
-            "--cbp-base-url",
-            httpserver.url_for("").rstrip("/"),
-            "--data-dir",
-            str(tmp_path / "data"),
-            "--cache-dir",
-            str(tmp_path / "cache"),
-            "--min-interval",
-            "0",
-            "--today",
-            today,
-        ]
-    )
+    base = httpserver.url_for("").rstrip("/")
+    return cli.main(pull_argv("icp", tmp_path, "--cbp-base-url", base, today=today))
 
 
 def test_icp_pull_writes_catalogue_and_manifest(httpserver, tmp_path, capsys):
@@ -87,20 +73,7 @@ def test_agency_links_are_checked_not_edited(httpserver, tmp_path, capsys):
     for index in range(2, len(with_url)):
         httpserver.expect_request(f"/agency/{index}").respond_with_data("ok")
 
-    argv = [
-        "--centers-dir",
-        str(centers),
-        "pull",
-        "pga",
-        "--data-dir",
-        str(tmp_path / "data"),
-        "--cache-dir",
-        str(tmp_path / "cache"),
-        "--min-interval",
-        "0",
-        "--today",
-        "2026-11-23",
-    ]
+    argv = pull_argv("pga", tmp_path, today="2026-11-23", centers_dir=centers)
     assert cli.main(argv) == 1  # one broken link is reported as a failure
     out = capsys.readouterr().out
     assert f"{with_url[1]['id']}: {with_url[1]['guidance_url']} is broken (HTTP 404)" in out
@@ -109,7 +82,6 @@ def test_agency_links_are_checked_not_edited(httpserver, tmp_path, capsys):
     assert checks[with_url[1]["id"]].ok is False and checks[with_url[1]["id"]].status == 404
     assert path.read_bytes() == curated_before  # curated data untouched
 
-    argv[-1] = "2026-12-01"
-    cli.main(argv)
+    cli.main(pull_argv("pga", tmp_path, today="2026-12-01", centers_dir=centers))
     again = {check.agency: check for check in load_link_checks(tmp_path / "data")}
     assert again[with_url[2]["id"]].checked == dt.date(2026, 11, 23)  # unchanged result keeps its date
