@@ -42,9 +42,9 @@ QUERIES = [
 def run_measured(command: list[str], env: dict | None = None, cwd: Path = REPO) -> tuple[float, float]:
     """(wall seconds, peak memory in MiB) of one child process and the processes it forks.
 
-    Memory is the largest sum of the resident sizes of the whole process tree, sampled every
-    50 ms, or the largest single process (from wait4) if that is more. Forked workers share
-    pages with their parent, so the sum counts those twice: an upper bound."""
+    Memory is the largest total proportional set size (PSS) of the process tree, sampled every
+    50 ms: pages that forked workers share with their parent are counted once, split between
+    them. It is never less than the largest single process's peak resident size (wait4)."""
     started = time.monotonic()
     process = subprocess.Popen(
         command, cwd=cwd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
@@ -55,7 +55,7 @@ def run_measured(command: list[str], env: dict | None = None, cwd: Path = REPO) 
         if pid:
             process.returncode = os.waitstatus_to_exitcode(status)
             break
-        tree_peak = max(tree_peak, tree_rss_bytes(process.pid))
+        tree_peak = max(tree_peak, tree_memory_bytes(process.pid))
         time.sleep(0.05)
     wall = time.monotonic() - started
     if status != 0:
@@ -63,26 +63,34 @@ def run_measured(command: list[str], env: dict | None = None, cwd: Path = REPO) 
     return wall, max(tree_peak / 2**20, usage.ru_maxrss / 1024)
 
 
-def tree_rss_bytes(root: int) -> int:
-    """Sum of VmRSS over a process and its descendants (Linux /proc)."""
+def tree_memory_bytes(root: int) -> int:
+    """Total PSS of a process and its descendants (Linux /proc; VmRSS where PSS is missing)."""
     parents: dict[int, int] = {}
-    sizes: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            status = (entry / "status").read_text()
-        except OSError:
-            continue
-        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        parents[int(entry.name)] = int(fields.get("PPid", "0").strip() or 0)
-        sizes[int(entry.name)] = int(fields.get("VmRSS", "0 kB").split()[0]) * 1024
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            # The command name in parentheses may contain spaces; the parent id follows it.
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
     total, frontier = 0, [root]
     while frontier:
         pid = frontier.pop()
-        total += sizes.get(pid, 0)
+        total += _memory_of(pid)
         frontier.extend(child for child, parent in parents.items() if parent == pid)
     return total
+
+
+def _memory_of(pid: int) -> int:
+    for name, key in (("smaps_rollup", "Pss:"), ("status", "VmRSS:")):
+        try:
+            for line in Path(f"/proc/{pid}/{name}").read_text().splitlines():
+                if line.startswith(key):
+                    return int(line.split()[1]) * 1024
+        except OSError:
+            continue
+    return 0
 
 
 def folder_bytes(folder: Path) -> int:
