@@ -2,62 +2,82 @@
 
 Markdown's abbreviation extension already wraps every acronym from the glossary in
 <abbr title="...">; this pass turns the first one in a page's body into "Expansion (ACRONYM)",
-unless the page already wrote it that way. Headings, links and code are left alone.
+unless the page already wrote it that way. Headings, links, code, table headers and form
+labels are left alone, and so are citations ("79 FR 34334").
+
+The HTML is Markdown's output, so its tags are balanced: one scan over the tags with a
+regular expression tells which <abbr> sits inside an element to leave alone. (A full HTML
+parse of every page took a tenth of a 20,000-ruling build.)
 """
 
 from __future__ import annotations
 
+import bisect
+import html
 import re
 
-from bs4 import BeautifulSoup, NavigableString
-
-SKIP_PARENTS = {
-    "a",
-    "code",
-    "pre",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "th",
-    "figcaption",
-    "caption",
-    "button",
-    "label",
-    "legend",
-    "option",
-}
+SKIP_PARENTS = frozenset(
+    "a code pre h1 h2 h3 h4 h5 h6 th figcaption caption button label legend option".split()
+)
+# Comments, scripts and styles are skipped whole; otherwise each opening or closing tag.
+_TOKEN = re.compile(
+    r"<!--.*?-->|<(script|style)\b.*?</\1\s*>|<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>",
+    re.DOTALL | re.IGNORECASE,
+)
+_ABBR = re.compile(r'<abbr title="([^"]*)">([^<]*)</abbr>')
 
 
-def spell_out_first_use(html: str) -> str:
-    if "<abbr" not in html:
-        return html
-    soup = BeautifulSoup(html, "html.parser")
+def spell_out_first_use(page: str) -> str:
+    if "<abbr" not in page:
+        return page
+    inside = _skipped_spans(page)
     seen: set[str] = set()
-    for abbr in soup.find_all("abbr"):
-        term, expansion = abbr.get_text(), abbr.get("title")
-        if not expansion or term in seen:
+    pieces: list[str] = []
+    done = 0
+    for match in _ABBR.finditer(page):
+        expansion, term = html.unescape(match.group(1)), match.group(2)
+        if not expansion or term in seen or _within(inside, match.start()):
             continue
-        if any(parent.name in SKIP_PARENTS for parent in abbr.parents):
-            continue
-        before, after = abbr.previous_sibling, abbr.next_sibling
+        written = html.escape(expansion, quote=False)
+        # Only the text right around the acronym matters; no copies of the whole page.
+        before = page[max(0, match.start() - len(written) - 8) : match.start()]
+        after = page[match.end() : match.end() + 2]
         if _in_citation(before, after):
             continue  # "79 FR 34334", "19 CFR 177.1": spelled out at the next plain use
         seen.add(term)
-        if isinstance(before, NavigableString) and before.rstrip().endswith(f"{expansion} ("):
+        if before.rstrip().endswith(f"{written} ("):
             continue  # already spelled out by the writer
-        abbr.insert_before(NavigableString(f"{expansion} ("))
-        abbr.insert_after(NavigableString(")"))
-    return str(soup)
+        pieces += [page[done : match.start()], f"{written} (", match.group(0), ")"]
+        done = match.end()
+    pieces.append(page[done:])
+    return "".join(pieces)
 
 
-def _in_citation(before, after) -> bool:
+def _skipped_spans(page: str) -> list[tuple[int, int]]:
+    """(start, end) of every outermost element whose acronyms stay as they are."""
+    spans = []
+    depth, start = 0, 0
+    for token in _TOKEN.finditer(page):
+        name = token.group(3)
+        if name is None or name.lower() not in SKIP_PARENTS:
+            continue
+        if token.group(2):  # closing tag
+            if depth == 1:
+                spans.append((start, token.end()))
+            depth = max(depth - 1, 0)
+        else:
+            if depth == 0:
+                start = token.start()
+            depth += 1
+    return spans
+
+
+def _within(spans: list[tuple[int, int]], position: int) -> bool:
+    """Whether a position falls in one of the (sorted, disjoint) spans."""
+    index = bisect.bisect_right(spans, (position, float("inf"))) - 1
+    return index >= 0 and spans[index][0] <= position < spans[index][1]
+
+
+def _in_citation(before: str, after: str) -> bool:
     """A volume or title number before and a page or section number after, as in a citation."""
-    return (
-        isinstance(before, NavigableString)
-        and isinstance(after, NavigableString)
-        and re.search(r"\d\s$", str(before)) is not None
-        and re.match(r"\s\d", str(after)) is not None
-    )
+    return re.search(r"\d\s$", before[-2:]) is not None and re.match(r"\s\d", after) is not None
