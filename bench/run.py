@@ -45,6 +45,8 @@ def run_measured(command: list[str], env: dict | None = None, cwd: Path = REPO) 
     Memory is the largest total proportional set size (PSS) of the process tree, sampled every
     50 ms: pages that forked workers share with their parent are counted once, split between
     them. It is never less than the largest single process's peak resident size (wait4)."""
+    # Flush what earlier steps wrote (a corpus, a site) so its write-back does not slow this run.
+    os.sync()
     started = time.monotonic()
     process = subprocess.Popen(
         command, cwd=cwd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
