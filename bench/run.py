@@ -225,11 +225,11 @@ def bench_size(size: int, naive: bool, engines: bool, work: Path) -> dict:
             "--index-dir",
             str(index),
             "index",
-            "--procs",
-            "2",
         ]
     )
     row["project"]["index_build_s"] = round(wall, 1)
+    # What a fresh checkout does to have both the site and the search index.
+    row["project"]["full_from_scratch_s"] = round(row["project"]["wall_s"] + wall, 1)
     add_rulings(corpus, size, 100)
     index_wall, _ = run_measured(
         [sys.executable, "-m", "ceeatlas", "--data-dir", str(corpus), "--index-dir", str(index), "index"]
@@ -237,9 +237,11 @@ def bench_size(size: int, naive: bool, engines: bool, work: Path) -> dict:
     site_wall, _ = run_measured(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)], env
     )
-    full = row["project"]["wall_s"] + row["project"]["index_build_s"]
     row["project"]["rebuild_after_100_s"] = round(index_wall + site_wall, 1)
-    row["project"]["rebuild_share_of_full"] = round((index_wall + site_wall) / full, 3)
+    row["project"]["rebuild_index_update_s"] = round(index_wall, 1)
+    row["project"]["rebuild_share_of_full"] = round(
+        (index_wall + site_wall) / row["project"]["full_from_scratch_s"], 3
+    )
     shutil.rmtree(site)
     if naive:
         naive_dir = write_naive_site(corpus, work / f"naive-{size}")
@@ -285,7 +287,11 @@ def print_table(rows: list[dict]) -> None:
             v = row[variant]
             note = ""
             if variant == "project":
-                note = f"index {v['index_build_s']} s; rebuild after +100: {v['rebuild_after_100_s']} s ({v['rebuild_share_of_full']:.0%} of full)"
+                note = (
+                    f"index {v['index_build_s']} s, so {v['full_from_scratch_s']} s from scratch; "
+                    f"after +100 rulings, index update + site {v['rebuild_after_100_s']} s "
+                    f"({v['rebuild_share_of_full']:.0%} of from scratch)"
+                )
                 if "speedup" in row:
                     note = f"{row['speedup']}x faster than naive; " + note
             print(

@@ -274,7 +274,12 @@ def main(argv: list[str] | None = None) -> int:
     links.set_defaults(func=_check_links)
 
     index = commands.add_parser("index", help="update the rulings search index from data/")
-    index.add_argument("--procs", type=int, default=1, help="processes for a full build of the index")
+    index.add_argument(
+        "--procs",
+        type=int,
+        default=1,
+        help="processes for a full build of the index (one is faster in our measurements: Whoosh pickles every document for the others)",
+    )
     index.add_argument(
         "--no-text", action="store_true", help="leave ruling texts out of the index (subjects only)"
     )
