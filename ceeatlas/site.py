@@ -19,7 +19,8 @@ from markupsafe import Markup, escape
 
 from .curated import CuratedData
 from .exports import OPEN_DATA_FIELDS, write_feeds, write_open_data
-from .files import write_output
+from .files import prune_outputs, recording_outputs, write_output
+from .finder import FOLDER as FINDER_FOLDER
 from .finder import write_finder_data
 from .hts import htsus_form
 from .ical import calendar
@@ -142,6 +143,9 @@ def heading_page(heading: str) -> str:
 
 
 UNASSIGNED_LISTING = "rulings/unassigned/index.html"
+# Folders of the site that only write_static_files writes: kept between builds (see
+# ceeatlas.files.keep_outputs) and pruned of what a build no longer writes.
+OUTPUT_FOLDERS = ("rulings/hts", "rulings/unassigned", FINDER_FOLDER, "feeds", "downloads")
 
 
 def make_environment() -> Environment:
@@ -435,23 +439,28 @@ def generate(data: CuratedData, pulled: PulledData, today: dt.date | None = None
     def start_static_files(site_dir: Path, site_url: str = "") -> Background:
         """Start writing the outputs that need nothing from MkDocs (Find rulings data, feeds,
         open-data downloads) in forked processes, while MkDocs renders the pages: at 200,000
-        rulings they are most of the build's work."""
+        rulings they are most of the build's work. Each returns (count, paths written)."""
 
-        def finder_and_feeds() -> int:
-            if pulled.rulings:
-                write_finder_data(site_dir, pulled, routing, list(data.centers))
-            return write_feeds(site_dir, site_url or "/", pulled, routing, center_names, data.shared.compiled)
+        def finder_and_feeds() -> tuple[int, list[str]]:
+            with recording_outputs() as written:
+                if pulled.rulings:
+                    write_finder_data(site_dir, pulled, routing, list(data.centers))
+                count = write_feeds(
+                    site_dir, site_url or "/", pulled, routing, center_names, data.shared.compiled
+                )
+            return count, written
 
-        def downloads() -> int:
-            write_open_data(site_dir, pulled, routing)
-            return 0
+        def downloads() -> tuple[int, list[str]]:
+            with recording_outputs() as written:
+                write_open_data(site_dir, pulled, routing)
+            return 0, written
 
         return Background([finder_and_feeds, downloads])
 
     def write_static_files(site_dir: Path, site_name: str, started: Background) -> int:
         """Write the ruling lists (plain HTML pages with the theme's stylesheets, so after
-        MkDocs), then wait for what start_static_files began. Returns how many pages and feeds
-        were written."""
+        MkDocs), wait for what start_static_files began, then delete what an earlier build
+        wrote and this one did not. Returns how many pages and feeds were written."""
         sheets = [
             str(path.relative_to(site_dir))
             for pattern in ("assets/stylesheets/main.*.min.css", "assets/stylesheets/palette.*.min.css")
@@ -462,7 +471,13 @@ def generate(data: CuratedData, pulled: PulledData, today: dt.date | None = None
             "stylesheets": sheets,
             "root": "../../../",
         }
-        return write_lists(site_dir, common) + sum(started.results())
+        with recording_outputs() as written:
+            count = write_lists(site_dir, common)
+        for job_count, job_written in started.results():
+            count += job_count
+            written += job_written
+        prune_outputs(site_dir, OUTPUT_FOLDERS, set(written))
+        return count
 
     def write_lists(site_dir: Path, common: dict) -> int:
         """The ruling lists: a page per heading, the unassigned rulings, the list of headings.

@@ -24,8 +24,9 @@ from mkdocs.structure.nav import Section
 
 from ceeatlas.acronyms import spell_out_first_use
 from ceeatlas.curated import CuratedDataError, load_curated
+from ceeatlas.files import keep_outputs, restore_outputs
 from ceeatlas.pulled import PulledDataError, load_pulled
-from ceeatlas.site import GeneratedSite, generate
+from ceeatlas.site import OUTPUT_FOLDERS, GeneratedSite, generate
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -64,10 +65,12 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 def on_pre_build(config: MkDocsConfig) -> None:
-    """`mkdocs serve` rebuilds in the same process: if the last build failed before
-    on_post_build, let its background writers finish before MkDocs cleans the folder."""
+    """Before MkDocs cleans the site folder: move the ruling lists, Find rulings files, feeds and
+    downloads aside (on_files puts them back), so a rebuild rewrites only what changed. Under
+    `mkdocs serve`, first let a failed build's background writers finish."""
     if _started is not None:
         _started.join()
+    keep_outputs(Path(config.site_dir), OUTPUT_FOLDERS)
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
@@ -75,6 +78,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     assert _site is not None
     # After MkDocs cleaned the site folder: the outputs that need nothing from MkDocs are
     # written in the background while it renders the pages.
+    restore_outputs(Path(config.site_dir), OUTPUT_FOLDERS)
     _started = _site.start_static_files(Path(config.site_dir), config.site_url or "")
     for path, content in {**_site.pages, **_site.assets}.items():
         if files.get_file_from_path(path) is not None:

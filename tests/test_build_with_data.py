@@ -135,3 +135,42 @@ def test_ruling_tables_stay_out_of_site_search(built):
     text = " ".join(doc["text"] for doc in index["docs"])
     assert "N900001" not in text and "N900005" not in text
     assert "Automotive" in text  # the knowledge pages are still searchable
+
+
+def _outputs(site) -> dict[str, bytes]:
+    from ceeatlas.site import OUTPUT_FOLDERS
+
+    return {
+        str(path.relative_to(site)): path.read_bytes()
+        for folder in OUTPUT_FOLDERS
+        for path in sorted((site / folder).rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_a_rebuild_keeps_unchanged_outputs_and_drops_stale_ones(tmp_path):
+    """The second build into the same folder rewrites only what changed, deletes what the data
+    no longer yields, and ends with the same files as a build into an empty folder."""
+    from ceeatlas.models import Ruling
+    from ceeatlas.store import read_jsonl, ruling_shard, write_jsonl
+
+    from .fakes import DAY, build_site, write_synthetic_data
+
+    data, site = tmp_path / "data", tmp_path / "site"
+    write_synthetic_data(data)
+    assert build_site(site, data).returncode == 0
+    kept_page = site / "rulings" / "hts" / "6109" / "index.html"
+    before = kept_page.stat().st_mtime_ns
+    assert (site / "rulings" / "hts" / "8708" / "index.html").exists()
+
+    shard = ruling_shard(data, DAY)
+    write_jsonl(shard, [r for r in read_jsonl(shard, Ruling) if r.number != "N900005"])
+    result = build_site(site, data)
+    assert result.returncode == 0, result.stderr
+    assert not (site / "rulings" / "hts" / "8708").exists()  # its only ruling is gone
+    assert kept_page.stat().st_mtime_ns == before  # unchanged, so not rewritten
+    assert not (site / ".atlas-kept").exists()
+
+    fresh = tmp_path / "fresh"
+    assert build_site(fresh, data).returncode == 0
+    assert _outputs(site) == _outputs(fresh)
