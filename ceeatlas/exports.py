@@ -165,6 +165,8 @@ def write_open_data(site_dir: Path, pulled: PulledData, routing: Routing) -> dic
     table = io.StringIO()
     writer = csv.writer(table, lineterminator="\n")
     writer.writerow([name for name, _ in OPEN_DATA_FIELDS])
+    # One encoder for every line: json.dumps with options builds a new one per call.
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     for ruling in sorted(pulled.rulings, key=lambda r: r.number):
         record = {
             "number": ruling.number,
@@ -183,10 +185,11 @@ def write_open_data(site_dir: Path, pulled: PulledData, routing: Routing) -> dic
             "source_url": ruling.source_url,
             "fetched_at": ruling.fetched_at.isoformat(),
         }
-        jsonl.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+        jsonl.write(encode(record))
+        jsonl.write("\n")
         writer.writerow(
             [
-                ";".join(v) if isinstance(v, list) else str(v).lower() if isinstance(v, bool) else v
+                ";".join(v) if type(v) is list else ("true" if v else "false") if type(v) is bool else v
                 for v in record.values()
             ]
         )
