@@ -3,7 +3,9 @@
 Nothing else in the project imports whoosh, so the engine can be swapped by rewriting this
 module alone. The schema is lean on purpose: ruling subjects, full text only where it was
 pulled, and exact-match keyword fields. HTS numbers are indexed as explicit prefixes (8471,
-847130, 84713001, 8471300100) because wildcard queries are slow in Whoosh.
+847130, 84713001, 8471300100) because wildcard queries are slow in Whoosh. The ruling date is a
+column, not indexed terms: newest-first order and date ranges read the whole column into one
+array when a searcher opens, then every query is one pass over its postings.
 
 The index lives in cache/index/ (not committed). `sync` brings it up to date with data/: a
 fresh checkout builds it once, and after a pull only the rulings that changed are rewritten.

@@ -118,11 +118,11 @@ def _walk(items):
 
 def on_post_build(config: MkDocsConfig) -> None:
     """Long ruling lists are plain HTML pages written after MkDocs (see ceeatlas.site)."""
-    assert _site is not None
     global _started
+    assert _site is not None
     count = _site.write_static_files(Path(config.site_dir), config.site_name, _started)
     _started = None
-    log.info("atlas: wrote %d ruling list pages", count)
+    log.info("atlas: wrote %d ruling list pages and feeds", count)
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
