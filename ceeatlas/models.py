@@ -29,7 +29,7 @@ CHAPTER_PATTERN = r"^\d{2}$"
 
 
 # Scheme, then a non-empty host. A regular expression rather than urlsplit: every pulled ruling
-# has a URL, and urlsplit made up half the time of loading 200,000 rulings.
+# has a URL, and urlsplit was the slowest step of validating one.
 _ABSOLUTE_HTTP_URL = re.compile(r"https?://[^/?#\s]+([/?#]\S*)?", re.IGNORECASE)
 
 

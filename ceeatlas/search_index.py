@@ -270,13 +270,10 @@ class RulingSearcher:
             docs = self.searcher.reader().all_doc_ids()
         if not (since or until):
             return list(docs)
-        low = self._date_key(since) if since else 0
-        high = self._date_key(until) if until else 2**32
+        low = _day_number(since) if since else 0
+        high = _day_number(until) if until else 99999999
         dates = self._dates
         return [docnum for docnum in docs if low <= dates[docnum] <= high]
-
-    def _date_key(self, day: dt.date) -> int:
-        return _day_number(day)
 
     def _hit(self, docnum: int, score: float) -> Hit:
         stored = self.searcher.stored_fields(docnum)
