@@ -41,14 +41,22 @@ def spell_out_first_use(page: str) -> str:
         written = html.escape(expansion, quote=False)
         # Only the text right around the acronym matters; no copies of the whole page.
         before = page[max(0, match.start() - len(written) - 8) : match.start()]
-        after = page[match.end() : match.end() + 2]
+        after = page[match.end() : match.end() + len(written) + 2]
         if _in_citation(before, after):
             continue  # "79 FR 34334", "19 CFR 177.1": spelled out at the next plain use
         seen.add(term)
         if before.rstrip().endswith(f"{written} ("):
             continue  # already spelled out by the writer
-        pieces += [page[done : match.start()], f"{written} (", match.group(0), ")"]
-        done = match.end()
+        if before.endswith("(") and after.startswith(")"):
+            # "Center number (ACE)": "(Automated Commercial Environment, ACE)", not nested brackets
+            pieces += [page[done : match.start()], f"{written}, ", match.group(0)]
+            done = match.end()
+        else:
+            # "the SAFE Port Act": "the Security and Accountability for Every Port Act (SAFE Port
+            # Act)", the name kept whole in the brackets
+            name_end = _name_ending(written, after)
+            pieces += [page[done : match.start()], f"{written} (", match.group(0), name_end, ")"]
+            done = match.end() + len(name_end)
     pieces.append(page[done:])
     return "".join(pieces)
 
@@ -81,3 +89,14 @@ def _within(spans: list[tuple[int, int]], position: int) -> bool:
 def _in_citation(before: str, after: str) -> bool:
     """A volume or title number before and a page or section number after, as in a citation."""
     return re.search(r"\d\s$", before[-2:]) is not None and re.match(r"\s\d", after) is not None
+
+
+def _name_ending(expansion: str, after: str) -> str:
+    """The words after an acronym that end its expansion too (" Port Act" after "SAFE" when SAFE
+    stands for "... Every Port Act"): the acronym is part of a name, spelled out whole."""
+    words = expansion.split()
+    for count in range(len(words) - 1, 0, -1):
+        ending = " " + " ".join(words[-count:])
+        if after.startswith(ending) and not after[len(ending) : len(ending) + 1].isalnum():
+            return ending
+    return ""

@@ -33,3 +33,17 @@ def test_citations_keep_their_short_form():
     out = spell_out_first_use(html)
     assert f"See 79 {fr} 34334." in out
     assert f"The Federal Register ({fr}) publishes" in out
+
+
+def test_an_acronym_already_in_brackets_is_not_bracketed_again():
+    ace = '<abbr title="Automated Commercial Environment">ACE</abbr>'
+    out = spell_out_first_use(f"<p>Center number ({ace})</p><p>{ace} again.</p>")
+    assert out == f"<p>Center number (Automated Commercial Environment, {ace})</p><p>{ace} again.</p>"
+
+
+def test_an_acronym_inside_a_name_is_spelled_out_with_the_name():
+    safe = '<abbr title="Security and Accountability for Every Port Act">SAFE</abbr>'
+    out = spell_out_first_use(f"<p>The {safe} Port Act of 2006 put CTPAT into law.</p>")
+    assert out == (
+        f"<p>The Security and Accountability for Every Port Act ({safe} Port Act) of 2006 put CTPAT into law.</p>"
+    )
