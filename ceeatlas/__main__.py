@@ -118,67 +118,16 @@ def _pull(args: argparse.Namespace) -> int:
         print(reports[-1].summary(), flush=True)
     # New rulings or ICPs: update the index once, which also re-picks the related rulings.
     if any(report.files_written for report in reports if report.source in ("cross", "icp")):
+        from .indexing import sync_index
+
         synced = sync_index(args.centers_dir, args.data_dir, args.index_dir)
         print(f"search index: {synced.added} added, {synced.updated} updated, {synced.deleted} deleted")
     return 0 if all(report.ok for report in reports) else 1
 
 
-def _centers_of(curated, pulled) -> dict[str, list[str]]:
-    from .pulled import route
-
-    centers_of: dict[str, list[str]] = {}
-    for center, rulings in route(pulled, curated.scope, curated.hts).by_center.items():
-        for ruling in rulings:
-            centers_of.setdefault(ruling.number, []).append(center)
-    return centers_of
-
-
-def sync_index(
-    centers_dir: Path,
-    data_dir: Path,
-    index_dir: Path,
-    procs: int = 1,
-    with_text: bool = True,
-    related: bool = True,
-):
-    """Bring the index up to date with data/ and, unless told not to, refresh data/related.json.
-
-    Curated and pulled data are loaded once for both steps."""
-    from . import search_index
-    from .curated import load_curated
-    from .pulled import load_pulled
-    from .store import load_texts
-
-    curated = load_curated(centers_dir)
-    pulled = load_pulled(data_dir)
-    texts = {number: record.text for number, record in load_texts(data_dir).items()} if with_text else {}
-    report = search_index.sync(index_dir, pulled.rulings, _centers_of(curated, pulled), texts, procs=procs)
-    if related and pulled.rulings:
-        report.related_written = _write_related(curated, pulled, data_dir, index_dir)
-    return report
-
-
-def _write_related(curated, pulled, data_dir: Path, index_dir: Path) -> bool:
-    """Pick related rulings with the index and store them in data/related.json for the build.
-
-    The build stays fast and offline: it reads this file instead of opening the index."""
-    from .search_index import RulingSearcher
-    from .store import RELATED_FILE, write_related_file
-
-    searcher = RulingSearcher(index_dir)
-    try:
-        related = {"centers": {}, "icps": {}}
-        for center_id, center in curated.centers.items():
-            words = " ".join(item.text for item in center.industries) or center.name
-            related["centers"][center_id] = searcher.related(words, center=center_id, limit=10)
-        for icp in pulled.icps:
-            related["icps"][icp.url] = searcher.related(icp.title, hts=icp.hts or None, limit=5)
-    finally:
-        searcher.close()
-    return write_related_file(data_dir / RELATED_FILE, related)
-
-
 def _index(args: argparse.Namespace) -> int:
+    from .indexing import sync_index
+
     report = sync_index(
         args.centers_dir, args.data_dir, args.index_dir, procs=args.procs, with_text=not args.no_text
     )
@@ -188,6 +137,11 @@ def _index(args: argparse.Namespace) -> int:
     )
     if report.related_written:
         print("related rulings updated in data/related.json")
+    if args.optimize:
+        from .search_index import optimize
+
+        optimize(args.index_dir)
+        print("index segments merged")
     return 0
 
 
@@ -198,6 +152,8 @@ def _search(args: argparse.Namespace) -> int:
     from .hts import htsus_form
 
     if not (args.index_dir / search_index.STATE_FILE).exists():
+        from .indexing import sync_index
+
         sync_index(args.centers_dir, args.data_dir, args.index_dir, related=False)
     total, hits = search_index.search(
         args.index_dir,
@@ -282,6 +238,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     index.add_argument(
         "--no-text", action="store_true", help="leave ruling texts out of the index (subjects only)"
+    )
+    index.add_argument(
+        "--optimize",
+        action="store_true",
+        help="then merge the small segments that updates leave into one (rewrites the whole index)",
     )
     index.set_defaults(func=_index)
 

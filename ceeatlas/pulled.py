@@ -15,7 +15,15 @@ from pathlib import Path
 
 from .models import HtsStructure, Icp, LinkCheck, Ruling, Scope
 from .scope import chapter_scope, resolve_heading
-from .store import StoreError, iter_rulings, load_icps, load_link_checks, read_manifest, read_related
+from .store import (
+    StoreError,
+    iter_rulings,
+    load_icps,
+    load_link_checks,
+    newest_by_number,
+    read_manifest,
+    read_related,
+)
 
 PulledDataError = StoreError
 
@@ -55,12 +63,7 @@ def load_pulled(root: Path) -> PulledData:
     the garbage collector's way (see _without_collections)."""
     with _without_collections():
         manifest = read_manifest(root)
-        rulings: dict[str, Ruling] = {}
-        for ruling in iter_rulings(root):
-            # A ruling whose date CBP corrected can sit in two shards; the newest fetch wins.
-            old = rulings.get(ruling.number)
-            if old is None or ruling.fetched_at >= old.fetched_at:
-                rulings[ruling.number] = ruling
+        rulings = newest_by_number(iter_rulings(root))
         return PulledData(
             root=root,
             manifest=manifest,

@@ -43,7 +43,9 @@ RELATED_STOPWORDS = frozenset(
     "the of and for from with a an in on to or by as at its under what every member trade community should know "
     "about classification htsus heading headings".split()
 )
-INDEX_VERSION = 2  # 2: date is a column only; keyword fields keep lengths
+INDEX_VERSION = (
+    3  # 2: date is a column only; keyword fields keep lengths. 3: fingerprints of indexed fields, sources
+)
 SORTS = ("date", "relevance")
 
 
@@ -77,8 +79,21 @@ def hts_tokens(tariffs: Iterable[str]) -> list[str]:
 
 
 def _fingerprint(ruling: Ruling, centers: list[str], text: str | None) -> str:
-    payload = ruling.model_dump_json(exclude={"fetched_at"}) + "|" + ",".join(centers) + "|" + (text or "")
-    return hashlib.sha1(payload.encode()).hexdigest()[:16]
+    """A digest of what the index holds for a ruling, so a change elsewhere in the record
+    (categories, links, fetch date) does not rewrite its document."""
+    payload = json.dumps(
+        [
+            ruling.subject,
+            text or "",
+            ruling.tariffs,
+            centers,
+            ruling.collection,
+            ruling.status.value,
+            ruling.date.isoformat(),
+        ],
+        ensure_ascii=False,
+    )
+    return hashlib.blake2b(payload.encode(), digest_size=8).hexdigest()
 
 
 def _document(ruling: Ruling, centers: list[str], text: str | None) -> dict:
@@ -104,41 +119,92 @@ class SyncReport:
     related_written: bool = False  # set by the caller that refreshes data/related.json
 
 
+def read_state(folder: Path) -> dict | None:
+    """The index's record of itself: "fingerprints" (ruling number -> digest of its document)
+    and "sources" (what the caller stored with the last sync, see `update`). None when there is
+    no index this version of the code can update."""
+    path = folder / STATE_FILE
+    if not (whoosh_index.exists_in(str(folder)) and path.exists()):
+        return None
+    state = json.loads(path.read_text(encoding="utf-8"))
+    return state if state.get("version") == INDEX_VERSION else None
+
+
 def sync(
     folder: Path,
     rulings: Iterable[Ruling],
     centers_of: dict[str, list[str]],
     texts: dict[str, str] | None = None,
     procs: int = 1,
+    sources: dict | None = None,
+    state: dict | None = None,
 ) -> SyncReport:
-    """Make the index match `rulings`, rewriting only documents whose content changed."""
-    texts = texts or {}
+    """Make the index hold exactly `rulings`, rewriting only documents whose content changed.
+
+    `sources` is stored as is with the index; the caller uses it to tell, next time, which
+    rulings may have changed (see `update`). `state` is what read_state returned, if the
+    caller already read it."""
+    state = state or read_state(folder)
+    known: dict[str, str] = state["fingerprints"] if state else {}
+    current = [(ruling, centers_of.get(ruling.number, [])) for ruling in rulings]
+    present = {ruling.number for ruling, _ in current}
+    removed = [number for number in known if number not in present]
+    return _apply(folder, known, current, removed, texts or {}, procs, sources)
+
+
+def update(
+    folder: Path,
+    state: dict,
+    rulings: Iterable[Ruling],
+    centers_of: dict[str, list[str]],
+    texts: dict[str, str] | None,
+    removed: Iterable[str],
+    sources: dict | None = None,
+) -> SyncReport:
+    """Bring the index described by `state` (from read_state) up to date when only `rulings`
+    may have changed and the rulings numbered `removed` are gone; documents of other rulings
+    are left as they are."""
+    current = [(ruling, centers_of.get(ruling.number, [])) for ruling in rulings]
+    gone = [number for number in removed if number in state["fingerprints"]]
+    return _apply(folder, state["fingerprints"], current, gone, texts or {}, 1, sources)
+
+
+def optimize(folder: Path) -> None:
+    """Merge every segment into one (what a full build leaves); updates add small segments."""
+    whoosh_index.open_dir(str(folder)).optimize()
+
+
+def _apply(
+    folder: Path,
+    known: dict[str, str],
+    current: list[tuple[Ruling, list[str]]],
+    removed: list[str],
+    texts: dict[str, str],
+    procs: int,
+    sources: dict | None,
+) -> SyncReport:
+    """Write the documents whose fingerprint differs from `known`, delete `removed`, then
+    store the new fingerprints. `known` is updated in place."""
     report = SyncReport()
-    state_path = folder / STATE_FILE
-    state: dict = {}
-    if whoosh_index.exists_in(str(folder)) and state_path.exists():
-        state = json.loads(state_path.read_text(encoding="utf-8"))
-        if state.get("version") != INDEX_VERSION:
-            state = {}
-    known: dict[str, str] = state.get("fingerprints", {})
-    current: dict[str, str] = {}
     changed: list[tuple[Ruling, list[str]]] = []
-    for ruling in rulings:
-        centers = centers_of.get(ruling.number, [])
+    rebuild = not known
+    for ruling, centers in current:
         fingerprint = _fingerprint(ruling, centers, texts.get(ruling.number))
-        current[ruling.number] = fingerprint
         if known.get(ruling.number) != fingerprint:
             changed.append((ruling, centers))
-    removed = [number for number in known if number not in current]
+            if ruling.number in known:
+                report.updated += 1
+            else:
+                report.added += 1
+            known[ruling.number] = fingerprint
 
-    if not known:
+    if rebuild:
         folder.mkdir(parents=True, exist_ok=True)
         index = whoosh_index.create_in(str(folder), _schema())
         report.rebuilt = True
         writer = index.writer(procs=procs, limitmb=256, multisegment=procs > 1)
         for ruling, centers in changed:
             writer.add_document(**_document(ruling, centers, texts.get(ruling.number)))
-        report.added = len(changed)
         writer.commit()
         if procs > 1:
             # A multi-process build leaves one segment per process; merge them for fast search.
@@ -148,17 +214,16 @@ def sync(
         writer = index.writer(limitmb=128)
         for number in removed:
             writer.delete_by_term("number", number)
+            del known[number]
         for ruling, centers in changed:
-            if ruling.number in known:
-                report.updated += 1
-            else:
-                report.added += 1
             writer.update_document(**_document(ruling, centers, texts.get(ruling.number)))
         report.deleted = len(removed)
         # A small update adds a small segment; merging it into the big ones now would rewrite
         # the whole index. `ceeatlas index --optimize` (or a full rebuild) merges when wanted.
         writer.commit(merge=False)
-    state = {"version": INDEX_VERSION, "fingerprints": current}
+    # Written after the commit: if this is lost, the next sync redoes idempotent work.
+    state = {"version": INDEX_VERSION, "fingerprints": known, "sources": sources or {}}
+    state_path = folder / STATE_FILE
     temp = state_path.with_suffix(".tmp")
     temp.write_text(json.dumps(state, separators=(",", ":")), encoding="utf-8")
     os.replace(temp, state_path)

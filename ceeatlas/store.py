@@ -65,15 +65,19 @@ def read_jsonl(path: Path, model: type[ModelT]) -> list[ModelT]:
     records = []
     with path.open(encoding="utf-8") as stream:
         for number, line in enumerate(stream, start=1):
-            if not line.strip():
-                continue
-            try:
-                records.append(model.model_validate_json(line))
-            except ValidationError as error:
-                first = error.errors()[0]
-                field = ".".join(str(part) for part in first["loc"]) or "(record)"
-                raise StoreError(f"{path}:{number}: {field}: {first['msg']}") from error
+            if line.strip():
+                records.append(parse_line(path, number, line, model))
     return records
+
+
+def parse_line(path: Path, number: int, line: str | bytes, model: type[ModelT]) -> ModelT:
+    """One record of a JSON Lines file; an error names the file, the line and the field."""
+    try:
+        return model.model_validate_json(line)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"]) or "(record)"
+        raise StoreError(f"{path}:{number}: {field}: {first['msg']}") from error
 
 
 # -- rulings --------------------------------------------------------------------------
@@ -90,6 +94,17 @@ def ruling_shards(root: Path, folder: str = RULINGS_DIR) -> list[Path]:
 def iter_rulings(root: Path) -> Iterator[Ruling]:
     for path in ruling_shards(root):
         yield from read_jsonl(path, Ruling)
+
+
+def newest_by_number(rulings: Iterable[Ruling]) -> dict[str, Ruling]:
+    """Number -> record. A ruling whose date CBP corrected can sit in two shards: the newest
+    fetch wins, and of two fetches on the same day the one read last (in shard order)."""
+    found: dict[str, Ruling] = {}
+    for ruling in rulings:
+        old = found.get(ruling.number)
+        if old is None or ruling.fetched_at >= old.fetched_at:
+            found[ruling.number] = ruling
+    return found
 
 
 def sort_rulings(rulings: Iterable[Ruling]) -> list[Ruling]:

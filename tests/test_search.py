@@ -8,6 +8,7 @@ import pytest
 
 from ceeatlas import __main__ as cli
 from ceeatlas import search_index
+from ceeatlas.indexing import sync_index
 from ceeatlas.store import ruling_shard, write_jsonl, write_manifest
 
 from .fakes import DAY, _ruling, write_synthetic_data
@@ -58,14 +59,14 @@ def test_table_output(folders, capsys):
 
 def test_sync_is_incremental(folders, curated):
     data, index = folders
-    first = cli.sync_index(__import__("pathlib").Path("centers"), data, index)
+    first = sync_index(__import__("pathlib").Path("centers"), data, index)
     assert first.rebuilt and first.added == 5
-    again = cli.sync_index(__import__("pathlib").Path("centers"), data, index)
+    again = sync_index(__import__("pathlib").Path("centers"), data, index)
     assert (again.added, again.updated, again.deleted) == (0, 0, 0)
     extra = _ruling("N900099", "SYNTHETIC added later", ["9503.00.0073"])
     write_jsonl(ruling_shard(data, DAY).with_name("2026-10.jsonl"), [extra])
     write_manifest(data, {"as_of": DAY.isoformat()})
-    third = cli.sync_index(__import__("pathlib").Path("centers"), data, index)
+    third = sync_index(__import__("pathlib").Path("centers"), data, index)
     assert (third.rebuilt, third.added, third.updated) == (False, 1, 0)
     total, hits = search_index.search(index, hts="9503")
     assert total == 1 and hits[0].number == "N900099"
