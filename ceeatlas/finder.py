@@ -43,6 +43,13 @@ def _dump(path: Path, payload) -> int:
     return len(data)
 
 
+def _dump_rows(path: Path, rows: list[str]) -> int:
+    """A JSON array of rows already encoded (the same bytes as _dump of the decoded rows)."""
+    data = ("[" + ",".join(rows) + "]").encode("utf-8")
+    write_output(path, data)
+    return len(data)
+
+
 def write_finder_data(site_dir: Path, pulled: PulledData, routing: Routing, center_ids: list[str]) -> dict:
     """Write the files; returns sizes for the benchmark (largest file, totals)."""
     root = site_dir / FOLDER
@@ -52,28 +59,31 @@ def write_finder_data(site_dir: Path, pulled: PulledData, routing: Routing, cent
         for ruling in rulings:
             centers_of[ruling.number].append(center_index[center])
 
-    cache: dict[str, list] = {}
+    # Each row is encoded once: a ruling sits in a heading file (or several) and a docs file.
+    encoded: dict[str, str] = {}
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
-    def row(ruling: Ruling) -> list:
-        cached = cache.get(ruling.number)
-        if cached is not None:
-            return cached
-        cached = cache[ruling.number] = [
-            ruling.number,
-            ruling.collection,
-            ruling.date.isoformat(),
-            ruling.subject,
-            " ".join(ruling.tariffs),
-            STATUS_CODES[ruling.status.value],
-            sorted(centers_of.get(ruling.number, [])),
-        ]
+    def row(ruling: Ruling) -> str:
+        cached = encoded.get(ruling.number)
+        if cached is None:
+            cached = encoded[ruling.number] = encode(
+                [
+                    ruling.number,
+                    ruling.collection,
+                    ruling.date.isoformat(),
+                    ruling.subject,
+                    " ".join(ruling.tariffs),
+                    STATUS_CODES[ruling.status.value],
+                    sorted(centers_of.get(ruling.number, [])),
+                ]
+            )
         return cached
 
     sizes: dict[str, int] = {}
     headings_meta: dict[str, list] = {}
     for heading, rulings in routing.by_heading.items():
         if len(rulings) <= SPLIT_AT:
-            sizes[f"hts/{heading}"] = _dump(root / "hts" / f"{heading}.json", [row(r) for r in rulings])
+            sizes[f"hts/{heading}"] = _dump_rows(root / "hts" / f"{heading}.json", [row(r) for r in rulings])
             headings_meta[heading] = [len(rulings), 0]
             continue
         by_subheading: dict[str, list[Ruling]] = defaultdict(list)
@@ -81,7 +91,7 @@ def write_finder_data(site_dir: Path, pulled: PulledData, routing: Routing, cent
             for tariff in {t.replace(".", "")[:6] for t in ruling.tariffs if t.startswith(heading)}:
                 by_subheading[tariff].append(ruling)
         for subheading, members in by_subheading.items():
-            sizes[f"hts/{heading}/{subheading}"] = _dump(
+            sizes[f"hts/{heading}/{subheading}"] = _dump_rows(
                 root / "hts" / heading / f"{subheading}.json", [row(r) for r in members]
             )
         headings_meta[heading] = [
@@ -96,14 +106,14 @@ def write_finder_data(site_dir: Path, pulled: PulledData, routing: Routing, cent
             if len(postings[word]) < WORD_CAP:
                 postings[word].append(position)
     shards: dict[str, dict[str, list[int]]] = defaultdict(dict)
-    for word, ids in postings.items():
+    for word, ids in sorted(postings.items()):  # sorted: a set's order changes from run to run
         deltas = [ids[0]] + [b - a for a, b in zip(ids, ids[1:], strict=False)]
         shards[word[:2]][word] = deltas
     for prefix, words in shards.items():
         sizes[f"words/{prefix}"] = _dump(root / "words" / f"{prefix}.json", words)
     for start in range(0, len(pulled.rulings), BLOCK):
         block = pulled.rulings[start : start + BLOCK]
-        sizes[f"docs/{start // BLOCK}"] = _dump(
+        sizes[f"docs/{start // BLOCK}"] = _dump_rows(
             root / "docs" / f"{start // BLOCK}.json", [row(r) for r in block]
         )
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from ceeatlas import finder
 from ceeatlas.pulled import load_pulled, route
 
+from .conftest import CENTERS_DIR
 from .fakes import write_synthetic_data
 
 
@@ -37,3 +39,40 @@ def test_words_drop_stopwords():
         "shirt",
         "china",
     }
+
+
+def test_the_same_bytes_whatever_the_hash_seed(tmp_path):
+    """Words come from a set, whose order changes from run to run; the files must not."""
+    import os
+    import subprocess
+    import sys
+
+    from ceeatlas.store import ruling_shard, write_jsonl, write_manifest
+
+    from .fakes import DAY, _ruling
+
+    data = tmp_path / "data"
+    subjects = ["SYNTHETIC stainless steel storage stand", "SYNTHETIC steel stool", "SYNTHETIC storage stand"]
+    rulings = [_ruling(f"N90000{i}", subject, ["7326.90.8688"]) for i, subject in enumerate(subjects)]
+    write_jsonl(ruling_shard(data, DAY), rulings)
+    write_manifest(data, {"as_of": DAY.isoformat()})
+    script = (
+        "import sys; from pathlib import Path\n"
+        "from ceeatlas.curated import load_curated\n"
+        "from ceeatlas.finder import write_finder_data\n"
+        "from ceeatlas.pulled import load_pulled, route\n"
+        "curated = load_curated(Path(sys.argv[1]))\n"
+        "pulled = load_pulled(Path(sys.argv[2]))\n"
+        "write_finder_data(Path(sys.argv[3]), pulled, route(pulled, curated.scope, curated.hts), list(curated.centers))\n"
+    )
+    outputs = []
+    for seed in ("1", "2", "3"):
+        out = tmp_path / f"site-{seed}"
+        subprocess.run(
+            [sys.executable, "-c", script, str(CENTERS_DIR), str(data), str(out)],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            check=True,
+        )
+        outputs.append({p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*.json"))})
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert len(json.loads(outputs[0][Path(finder.FOLDER) / "words" / "st.json"])) == 5
