@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import hashlib
 import io
 import json
@@ -16,8 +17,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from .files import write_output
+from .fragments import FragmentCache
 from .models import Icp, Ruling
-from .pulled import PulledData, Routing
+from .pulled import PulledData, Routing, centers_by_number
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_ENTRIES = 50
@@ -134,10 +136,12 @@ def write_feeds(
         )
         write_output(site_dir / path, data)
         written += 1
+    # A feed shows a chapter's newest FEED_ENTRIES rulings, which are among the newest
+    # FEED_ENTRIES of each of its headings (every heading's list is newest first).
     by_chapter: dict[str, dict[str, Ruling]] = {}
     for heading, rulings in routing.by_heading.items():
         bucket = by_chapter.setdefault(heading[:2], {})
-        for ruling in rulings:
+        for ruling in rulings[:FEED_ENTRIES]:
             bucket[ruling.number] = ruling
     for chapter, members in sorted(by_chapter.items()):
         rulings = sorted(members.values(), key=lambda r: (r.date, r.number), reverse=True)
@@ -156,18 +160,20 @@ def write_feeds(
     return written
 
 
-def write_open_data(site_dir: Path, pulled: PulledData, routing: Routing) -> dict[str, int]:
-    centers_of: dict[str, list[str]] = {}
-    for center, rulings in routing.by_center.items():
-        for ruling in rulings:
-            centers_of.setdefault(ruling.number, []).append(center)
-    jsonl = io.StringIO()
-    table = io.StringIO()
-    writer = csv.writer(table, lineterminator="\n")
-    writer.writerow([name for name, _ in OPEN_DATA_FIELDS])
+def write_open_data(
+    site_dir: Path, pulled: PulledData, routing: Routing, cache: FragmentCache | None = None
+) -> dict[str, int]:
     # One encoder for every line: json.dumps with options builds a new one per call.
     encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    for ruling in sorted(pulled.rulings, key=lambda r: r.number):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+
+    @functools.cache
+    def centers_of() -> dict[str, list[str]]:  # only when some line is not in the cache
+        return centers_by_number(routing)
+
+    def render(ruling: Ruling) -> tuple[str, str]:
+        """A ruling's JSON Lines line and CSV line."""
         record = {
             "number": ruling.number,
             "collection": ruling.collection,
@@ -176,7 +182,7 @@ def write_open_data(site_dir: Path, pulled: PulledData, routing: Routing) -> dic
             "status": ruling.status.value,
             "tariffs": ruling.tariffs,
             "headings": sorted({t[:4] for t in ruling.tariffs}),
-            "centers": sorted(centers_of.get(ruling.number, [])),
+            "centers": centers_of().get(ruling.number, []),
             "modified_by": ruling.modified_by,
             "revoked_by": ruling.revoked_by,
             "categories": ruling.categories,
@@ -185,18 +191,24 @@ def write_open_data(site_dir: Path, pulled: PulledData, routing: Routing) -> dic
             "source_url": ruling.source_url,
             "fetched_at": ruling.fetched_at.isoformat(),
         }
-        jsonl.write(encode(record))
-        jsonl.write("\n")
+        buffer.seek(0)
+        buffer.truncate()
         writer.writerow(
             [
                 ";".join(v) if type(v) is list else ("true" if v else "false") if type(v) is bool else v
                 for v in record.values()
             ]
         )
+        return encode(record) + "\n", buffer.getvalue()
+
+    pieces = (cache or FragmentCache(None, "")).pieces("open-data", pulled, render)
+    in_order = [pieces[number] for number in sorted(pieces)]
+    header = io.StringIO()
+    csv.writer(header, lineterminator="\n").writerow([name for name, _ in OPEN_DATA_FIELDS])
     sizes = {}
     for name, text in (
-        ("downloads/rulings.jsonl", jsonl.getvalue()),
-        ("downloads/rulings.csv", table.getvalue()),
+        ("downloads/rulings.jsonl", "".join(jsonl for jsonl, _ in in_order)),
+        ("downloads/rulings.csv", header.getvalue() + "".join(line for _, line in in_order)),
     ):
         data = text.encode("utf-8")
         write_output(site_dir / name, data)

@@ -13,14 +13,16 @@ their newest WORD_CAP ids, which bounds every file and so the first download.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections import defaultdict
 from pathlib import Path
 
 from .files import write_output
+from .fragments import FragmentCache
 from .models import Ruling
-from .pulled import PulledData, Routing
+from .pulled import PulledData, Routing, centers_by_number
 
 FOLDER = "assets/rulings"
 SPLIT_AT = 1500  # rulings per heading file before it is split by subheading
@@ -50,23 +52,28 @@ def _dump_rows(path: Path, rows: list[str]) -> int:
     return len(data)
 
 
-def write_finder_data(site_dir: Path, pulled: PulledData, routing: Routing, center_ids: list[str]) -> dict:
+def write_finder_data(
+    site_dir: Path,
+    pulled: PulledData,
+    routing: Routing,
+    center_ids: list[str],
+    cache: FragmentCache | None = None,
+) -> dict:
     """Write the files; returns sizes for the benchmark (largest file, totals)."""
     root = site_dir / FOLDER
     center_index = {center: position for position, center in enumerate(center_ids)}
-    centers_of: dict[str, list[int]] = defaultdict(list)
-    for center, rulings in routing.by_center.items():
-        for ruling in rulings:
-            centers_of[ruling.number].append(center_index[center])
-
-    # Each row is encoded once: a ruling sits in a heading file (or several) and a docs file.
-    encoded: dict[str, str] = {}
     encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
-    def row(ruling: Ruling) -> str:
-        cached = encoded.get(ruling.number)
-        if cached is None:
-            cached = encoded[ruling.number] = encode(
+    @functools.cache
+    def centers_of() -> dict[str, list[str]]:  # only when some row is not in the cache
+        return centers_by_number(routing)
+
+    def render(ruling: Ruling) -> tuple[str, str]:
+        """A ruling's row, JSON-encoded (it sits in a heading file or several and a docs
+        file), and the words of its subject, space-separated (one string is much quicker to
+        read back from the cache than a list of them)."""
+        return (
+            encode(
                 [
                     ruling.number,
                     ruling.collection,
@@ -74,10 +81,16 @@ def write_finder_data(site_dir: Path, pulled: PulledData, routing: Routing, cent
                     ruling.subject,
                     " ".join(ruling.tariffs),
                     STATUS_CODES[ruling.status.value],
-                    sorted(centers_of.get(ruling.number, [])),
+                    sorted(center_index[center] for center in centers_of().get(ruling.number, [])),
                 ]
-            )
-        return cached
+            ),
+            " ".join(sorted(words_of(ruling.subject))),
+        )
+
+    pieces = (cache or FragmentCache(None, "")).pieces("finder-row", pulled, render)
+
+    def row(ruling: Ruling) -> str:
+        return pieces[ruling.number][0]
 
     sizes: dict[str, int] = {}
     headings_meta: dict[str, list] = {}
@@ -102,9 +115,10 @@ def write_finder_data(site_dir: Path, pulled: PulledData, routing: Routing, cent
 
     postings: dict[str, list[int]] = defaultdict(list)
     for position, ruling in enumerate(pulled.rulings):  # newest first: small ids are recent
-        for word in words_of(ruling.subject):
-            if len(postings[word]) < WORD_CAP:
-                postings[word].append(position)
+        for word in pieces[ruling.number][1].split():
+            ids = postings[word]
+            if len(ids) < WORD_CAP:
+                ids.append(position)
     shards: dict[str, dict[str, list[int]]] = defaultdict(dict)
     for word, ids in sorted(postings.items()):  # sorted: a set's order changes from run to run
         deltas = [ids[0]] + [b - a for a, b in zip(ids, ids[1:], strict=False)]

@@ -21,7 +21,7 @@ from pathlib import Path
 from . import search_index
 from .curated import CuratedData, load_curated
 from .models import Ruling, RulingText
-from .pulled import PulledData, route
+from .pulled import PulledData, centers_by_number, route
 from .store import (
     RELATED_FILE,
     RULINGS_DIR,
@@ -115,12 +115,7 @@ def routing_digest(curated: CuratedData) -> str:
 
 def centers_of(curated: CuratedData, rulings: list[Ruling]) -> dict[str, list[str]]:
     """Ruling number -> the Centers it is routed to, by the routing the site uses."""
-    found: dict[str, list[str]] = {}
-    routing = route(PulledData(root=Path(), rulings=rulings), curated.scope, curated.hts)
-    for center in sorted(routing.by_center):  # the same order whichever rulings are routed
-        for ruling in routing.by_center[center]:
-            found.setdefault(ruling.number, []).append(center)
-    return found
+    return centers_by_number(route(PulledData(root=Path(), rulings=rulings), curated.scope, curated.hts))
 
 
 def sync_index(

@@ -16,13 +16,15 @@ from pathlib import Path
 from .models import HtsStructure, Icp, LinkCheck, Ruling, Scope
 from .scope import chapter_scope, resolve_heading
 from .store import (
+    RULINGS_DIR,
     StoreError,
-    iter_rulings,
     load_icps,
     load_link_checks,
     newest_by_number,
     read_manifest,
     read_related,
+    read_shard,
+    ruling_shards,
 )
 
 PulledDataError = StoreError
@@ -36,6 +38,10 @@ class PulledData:
     icps: list[Icp] = field(default_factory=list)
     link_checks: dict[str, LinkCheck] = field(default_factory=dict)
     related: dict = field(default_factory=lambda: {"centers": {}, "icps": {}})
+    # Month shard ("2024/2024-05") -> digest of its bytes, and ruling number -> the month its
+    # record was read from: what the build's fragment cache is keyed by.
+    shard_digests: dict[str, str] = field(default_factory=dict)
+    month_of: dict[str, str] = field(default_factory=dict)
 
     @property
     def is_empty(self) -> bool:
@@ -60,10 +66,20 @@ class PulledData:
 
 def load_pulled(root: Path) -> PulledData:
     """Everything in data/. The records live as long as the build, so they are moved out of
-    the garbage collector's way (see _without_collections)."""
-    with _without_collections():
+    the garbage collector's way (see paused_gc)."""
+    with paused_gc():
         manifest = read_manifest(root)
-        rulings = newest_by_number(iter_rulings(root))
+        shard_digests: dict[str, str] = {}
+        month_of: dict[str, str] = {}
+        rulings: dict[str, Ruling] = {}
+        for path in ruling_shards(root):
+            month = path.relative_to(root / RULINGS_DIR).with_suffix("").as_posix()
+            shard_digests[month], records = read_shard(path)
+            for number, ruling in newest_by_number(records).items():
+                old = rulings.get(number)
+                if old is None or ruling.fetched_at >= old.fetched_at:  # as newest_by_number
+                    rulings[number] = ruling
+                    month_of[number] = month
         return PulledData(
             root=root,
             manifest=manifest,
@@ -71,11 +87,13 @@ def load_pulled(root: Path) -> PulledData:
             icps=load_icps(root),
             link_checks={check.agency: check for check in load_link_checks(root)},
             related=read_related(root),
+            shard_digests=shard_digests,
+            month_of=month_of,
         )
 
 
 @contextmanager
-def _without_collections():
+def paused_gc():
     """Pause Python's cyclic garbage collector while loading, then freeze what was loaded.
 
     200,000 rulings are a few million objects; every full collection walks all of them, and
@@ -153,3 +171,13 @@ def route(pulled: PulledData, scope: Scope, hts: HtsStructure) -> Routing:
         if not centers:
             routing.icps_unrouted.append(icp)
     return routing
+
+
+def centers_by_number(routing: Routing) -> dict[str, list[str]]:
+    """Ruling number -> the Centers it is routed to, in name order (the same order whichever
+    rulings were routed together)."""
+    found: dict[str, list[str]] = {}
+    for center in sorted(routing.by_center):
+        for ruling in routing.by_center[center]:
+            found.setdefault(ruling.number, []).append(center)
+    return found

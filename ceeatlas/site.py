@@ -22,6 +22,7 @@ from .exports import OPEN_DATA_FIELDS, write_feeds, write_open_data
 from .files import prune_outputs, recording_outputs, write_output
 from .finder import FOLDER as FINDER_FOLDER
 from .finder import write_finder_data
+from .fragments import FragmentCache, context_digest
 from .hts import htsus_form
 from .ical import calendar
 from .models import Center, Certainty, ScopeBasis, ScopeRow, Source
@@ -331,7 +332,11 @@ def abbreviations(data: CuratedData) -> str:
     return "\n".join(lines)
 
 
-def generate(data: CuratedData, pulled: PulledData, today: dt.date | None = None) -> GeneratedSite:
+def generate(
+    data: CuratedData, pulled: PulledData, today: dt.date | None = None, cache_dir: Path | None = None
+) -> GeneratedSite:
+    """Render the pages from the data. `cache_dir` keeps per-ruling pieces of the static
+    outputs between builds (see ceeatlas.fragments); without it every piece is rendered."""
     today = today or dt.date.today()
     env = make_environment()
     read_date = data.shared.compiled
@@ -345,6 +350,13 @@ def generate(data: CuratedData, pulled: PulledData, today: dt.date | None = None
     env.filters["source_date"] = source_date
     views = build_center_views(data)
     routing: Routing = route(pulled, data.scope, data.hts)
+    # What a ruling's pieces depend on besides the ruling (and this package's code).
+    fragments = FragmentCache(
+        cache_dir,
+        context_digest(
+            data.scope.model_dump_json(), data.hts.model_dump_json(), json.dumps(list(data.centers))
+        ),
+    )
     by_number = {ruling.number: ruling for ruling in pulled.rulings}
     ordered = sorted(views.values(), key=lambda view: view.center.name)
     chapters = {f"{c.number:02d}": c for c in data.hts.chapters}
@@ -445,7 +457,7 @@ def generate(data: CuratedData, pulled: PulledData, today: dt.date | None = None
         def finder_and_feeds() -> tuple[int, list[str]]:
             with recording_outputs() as written:
                 if pulled.rulings:
-                    write_finder_data(site_dir, pulled, routing, list(data.centers))
+                    write_finder_data(site_dir, pulled, routing, list(data.centers), fragments)
                 count = write_feeds(
                     site_dir, site_url or "/", pulled, routing, center_names, data.shared.compiled
                 )
@@ -453,7 +465,7 @@ def generate(data: CuratedData, pulled: PulledData, today: dt.date | None = None
 
         def downloads() -> tuple[int, list[str]]:
             with recording_outputs() as written:
-                write_open_data(site_dir, pulled, routing)
+                write_open_data(site_dir, pulled, routing, fragments)
             return 0, written
 
         return Background([finder_and_feeds, downloads])
@@ -485,17 +497,12 @@ def generate(data: CuratedData, pulled: PulledData, today: dt.date | None = None
         Returns how many pages were written."""
         listing = env.get_template("listing.html.j2")
         written = 0
-        row_cache: dict[str, Markup] = {}
+        # A ruling named under several headings is rendered once.
+        row_of = fragments.pieces("list-row", pulled, lambda ruling: str(ruling_row_html(ruling)))
 
         def rows_of(rulings) -> Markup:
             """The <tr> lines of a list, joined here: a template loop over 200,000 rows is slow."""
-            rows = []
-            for ruling in rulings:
-                row = row_cache.get(ruling.number)
-                if row is None:
-                    row = row_cache[ruling.number] = ruling_row_html(ruling)
-                rows.append(row)
-            return Markup("\n".join(rows))
+            return Markup("\n".join([row_of[ruling.number] for ruling in rulings]))
 
         for heading, rulings in sorted(routing.by_heading.items()):
             match = resolve_heading(data.scope, heading)

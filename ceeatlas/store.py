@@ -12,6 +12,7 @@ Layout (all sorted, one record per line, keys sorted):
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -94,6 +95,18 @@ def ruling_shards(root: Path, folder: str = RULINGS_DIR) -> list[Path]:
 def iter_rulings(root: Path) -> Iterator[Ruling]:
     for path in ruling_shards(root):
         yield from read_jsonl(path, Ruling)
+
+
+def read_shard(path: Path) -> tuple[str, list[Ruling]]:
+    """(digest of the file's bytes, its rulings): the digest tells a rebuild whether anything
+    in this month changed (see ceeatlas.fragments)."""
+    data = path.read_bytes()
+    rulings = [
+        parse_line(path, number, line, Ruling)
+        for number, line in enumerate(data.splitlines(), start=1)
+        if line.strip()
+    ]
+    return hashlib.blake2b(data, digest_size=16).hexdigest(), rulings
 
 
 def newest_by_number(rulings: Iterable[Ruling]) -> dict[str, Ruling]:

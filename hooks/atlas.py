@@ -8,6 +8,8 @@ the build instead of leaking into the page.
 Environment overrides (used by tests to build against other data):
   CEEATLAS_CENTERS_DIR  curated data folder (default: centers/ next to mkdocs.yml)
   CEEATLAS_DATA_DIR     pulled data folder (default: data/ next to mkdocs.yml)
+  CEEATLAS_CACHE_DIR    cache folder; the build keeps rendered pieces of rulings in its
+                        fragments/ (default: cache/ next to mkdocs.yml)
 """
 
 from __future__ import annotations
@@ -57,8 +59,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _site
     centers_dir = _folder(config, "CEEATLAS_CENTERS_DIR", "centers")
     data_dir = _folder(config, "CEEATLAS_DATA_DIR", "data")
+    fragments_dir = _folder(config, "CEEATLAS_CACHE_DIR", "cache") / "fragments"
     try:
-        _site = generate(load_curated(centers_dir), load_pulled(data_dir))
+        _site = generate(load_curated(centers_dir), load_pulled(data_dir), cache_dir=fragments_dir)
     except (CuratedDataError, PulledDataError) as error:
         raise PluginError(str(error)) from error
     return config

@@ -276,7 +276,13 @@ def build_site(site_dir, data_dir, site_url: str | None = None):
     from pathlib import Path
 
     repo = Path(__file__).resolve().parent.parent
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "CEEATLAS_DATA_DIR": str(data_dir)}
+    env = {
+        **os.environ,
+        "NO_MKDOCS_2_WARNING": "1",
+        "CEEATLAS_DATA_DIR": str(data_dir),
+        # One cache per site folder: a rebuild reuses it, a build into a new folder starts cold.
+        "CEEATLAS_CACHE_DIR": str(Path(site_dir).with_name(Path(site_dir).name + "-cache")),
+    }
     if site_url:
         env["CEEATLAS_SITE_URL"] = site_url
     return subprocess.run(

@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,9 @@ pytestmark = pytest.mark.build
 
 def _mkdocs(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     command = [sys.executable, "-m", "mkdocs", *args]
-    full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
+    # A cache of its own, so a test never touches the repository's cache/.
+    cache = tempfile.mkdtemp(prefix="ceeatlas-test-cache-")
+    full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "CEEATLAS_CACHE_DIR": cache, **(env or {})}
     return subprocess.run(command, cwd=REPO, env=full_env, capture_output=True, text=True, timeout=600)
 
 

@@ -1,0 +1,104 @@
+"""The build's cache of per-ruling pieces (ceeatlas.fragments), on SYNTHETIC rulings: whatever
+the cache holds, the pieces are those rendered from the current data."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from ceeatlas.fragments import FragmentCache, context_digest
+from ceeatlas.pulled import load_pulled
+from ceeatlas.store import ruling_shard, write_jsonl
+
+from .fakes import _ruling
+
+JAN = dt.date(2025, 1, 15)
+FEB = dt.date(2025, 2, 10)
+
+
+class Renderer:
+    """Renders a piece from the ruling and counts the rulings it rendered."""
+
+    def __init__(self):
+        self.rendered: list[str] = []
+
+    def __call__(self, ruling) -> str:
+        self.rendered.append(ruling.number)
+        return f"{ruling.number}|{ruling.subject}|{ruling.status.value}"
+
+
+def _write(data, day, rulings):
+    write_jsonl(ruling_shard(data, day), sorted(rulings, key=lambda r: r.number))
+
+
+def _pieces(cache: FragmentCache, data) -> tuple[dict, list[str]]:
+    render = Renderer()
+    pulled = load_pulled(data)
+    pieces = cache.pieces("row", pulled, render)
+    assert pieces == {ruling.number: Renderer()(ruling) for ruling in pulled.rulings}
+    return pieces, sorted(render.rendered)
+
+
+@pytest.fixture
+def data(tmp_path):
+    folder = tmp_path / "data"
+    _write(
+        folder,
+        JAN,
+        [
+            _ruling("N800001", "SYNTHETIC shirt", ["6109.10.0040"], date=JAN),
+            _ruling("N800002", "SYNTHETIC bolt", ["7318.15.2065"], date=JAN),
+        ],
+    )
+    _write(folder, FEB, [_ruling("N800003", "SYNTHETIC toy", ["9503.00.0073"], date=FEB)])
+    return folder
+
+
+def test_unchanged_months_come_from_the_cache(tmp_path, data):
+    cache = FragmentCache(tmp_path / "cache", "context")
+    assert _pieces(cache, data)[1] == ["N800001", "N800002", "N800003"]
+    assert _pieces(cache, data)[1] == []
+
+    _write(data, FEB, [_ruling("N800003", "SYNTHETIC toy", ["9503.00.0073"], date=FEB, status="revoked")])
+    pieces, rendered = _pieces(cache, data)
+    assert rendered == ["N800003"] and pieces["N800003"].endswith("revoked")
+    assert len(list((tmp_path / "cache" / "row").iterdir())) == 2  # February's old chunk is gone
+
+
+def test_a_new_context_renders_everything(tmp_path, data):
+    _pieces(FragmentCache(tmp_path / "cache", "context"), data)
+    assert _pieces(FragmentCache(tmp_path / "cache", "other context"), data)[1] == [
+        "N800001",
+        "N800002",
+        "N800003",
+    ]
+
+
+def test_the_context_follows_the_code_and_the_parts():
+    assert context_digest("scope") == context_digest("scope")
+    assert context_digest("scope") != context_digest("another scope")
+
+
+def test_a_damaged_chunk_is_rendered_again(tmp_path, data):
+    cache = FragmentCache(tmp_path / "cache", "context")
+    _pieces(cache, data)
+    for chunk in (tmp_path / "cache" / "row").iterdir():
+        chunk.write_bytes(b"not a pickle")
+    assert _pieces(cache, data)[1] == ["N800001", "N800002", "N800003"]
+
+
+def test_a_redated_ruling_uses_the_record_that_wins(tmp_path, data):
+    """The record fetched last wins; January's chunk was written while January's record won."""
+    cache = FragmentCache(tmp_path / "cache", "context")
+    _pieces(cache, data)
+    newer = _ruling("N800001", "SYNTHETIC knitted shirt", ["6109.10.0040"], date=FEB)
+    newer = newer.model_copy(update={"fetched_at": newer.fetched_at + dt.timedelta(days=1)})
+    _write(data, FEB, [newer, _ruling("N800003", "SYNTHETIC toy", ["9503.00.0073"], date=FEB)])
+    pieces, rendered = _pieces(cache, data)
+    assert rendered == ["N800001", "N800003"]  # February changed; January is read from its chunk
+    assert "knitted" in pieces["N800001"]
+
+
+def test_without_a_folder_nothing_is_kept(data):
+    assert _pieces(FragmentCache(None, "context"), data)[1] == ["N800001", "N800002", "N800003"]
