@@ -1,14 +1,18 @@
-"""Per-ruling pieces of the build's outputs, cached by month so a rebuild renders only what changed.
+"""Per-ruling pieces of the build's outputs, cached so a rebuild renders only the rulings that changed.
 
 At 200,000 rulings most of a build is spent turning each ruling into the same few strings: its
 row in the ruling lists, its row in the Find rulings files, its open-data lines. A pull of a
-hundred rulings changes a few month shards, so the build keeps those strings in cache/fragments/,
-one file per kind and month, named by a digest of:
-  - the bytes of the month's shard in data/ (PulledData.shard_digests),
-  - the build's context: the code of this package, the scope and HTS chapters a ruling's Centers
-    come from, the Center order, the Python version (see context_digest).
-Any change to one of these gives new names, so a stale piece is never read; files no build
-uses any more are deleted. Deleting cache/ only costs one slower build.
+hundred rulings changes a few hundred of them, so the build keeps those strings in
+cache/fragments/<kind>/, one file ("chunk") per month shard of data/. A chunk records the digest
+of its shard's bytes (PulledData.shard_digests) and, for each ruling, a digest of the record
+with its piece:
+  - shard unchanged: every piece of the month is read back as it is;
+  - shard changed: each ruling's record is digested, and only the new or changed ones are
+    rendered.
+Chunk names depend on the build's context (the code of this package, the scope and HTS
+chapters that a ruling's Centers come from, the Center order, the Python version; see
+context_digest), so a piece rendered by other code or for another scope is never read. Chunks
+no build uses any more are deleted. Deleting cache/ only costs one slower build.
 """
 
 from __future__ import annotations
@@ -64,24 +68,47 @@ class FragmentCache:
         used: set[str] = set()
         with paused_gc():  # a chunk is many small objects (see paused_gc)
             for month, rulings in by_month.items():
-                digest = pulled.shard_digests.get(month) if month else None
-                if digest is None:  # a ruling not read from a shard (built in code): nothing to key it by
+                shard = pulled.shard_digests.get(month) if month else None
+                if shard is None:  # a ruling not read from a shard (built in code): nothing to key it by
                     pieces.update((ruling.number, render(ruling)) for ruling in rulings)
                     continue
-                name = hashlib.blake2b(
-                    f"{self.context}|{month}|{digest}".encode(), digest_size=16
-                ).hexdigest()
+                name = hashlib.blake2b(f"{self.context}|{month}".encode(), digest_size=16).hexdigest()
                 used.add(name)
-                chunk = _load(folder / name)
-                # A chunk holds the month's rulings that were current when it was written; one
-                # that a record in another month replaced since, or gave back, is rendered now.
-                missing = [ruling for ruling in rulings if ruling.number not in chunk]
-                if missing:
-                    chunk.update((ruling.number, render(ruling)) for ruling in missing)
-                    _store(folder / name, chunk)
-                pieces.update((ruling.number, chunk[ruling.number]) for ruling in rulings)
+                pieces.update(_month_pieces(folder / name, shard, rulings, render))
         _prune(folder, used)
         return pieces
+
+
+def _month_pieces(
+    path: Path, shard: str, rulings: list[Ruling], render: Callable[[Ruling], PieceT]
+) -> list[tuple[str, PieceT]]:
+    """(number, piece) of a month's rulings: from the month's chunk where it holds, rendered
+    where not. The chunk is rewritten when anything changed."""
+    chunk = _load(path)
+    known: dict[str, tuple[bytes, PieceT]] = chunk.get("pieces", {})
+    if chunk.get("shard") == shard:
+        # The shard's bytes are those the chunk was written from, so its pieces hold. Missing
+        # is only a ruling that a record in another month replaced since, or gave back.
+        stale = {ruling.number: None for ruling in rulings if ruling.number not in known}
+    else:
+        digests = {ruling.number: _record_digest(ruling) for ruling in rulings}
+        stale = {
+            number: digest
+            for number, digest in digests.items()
+            if number not in known or known[number][0] != digest
+        }
+    if stale or chunk.get("shard") != shard:
+        for ruling in rulings:
+            if ruling.number in stale:
+                known[ruling.number] = (stale[ruling.number] or _record_digest(ruling), render(ruling))
+        # Only the month's current rulings: pieces of rulings gone from it would pile up.
+        known = {ruling.number: known[ruling.number] for ruling in rulings}
+        _store(path, {"shard": shard, "pieces": known})
+    return [(ruling.number, known[ruling.number][1]) for ruling in rulings]
+
+
+def _record_digest(ruling: Ruling) -> bytes:
+    return hashlib.blake2b(ruling.model_dump_json().encode(), digest_size=12).digest()
 
 
 def _load(path: Path) -> dict:
@@ -93,7 +120,7 @@ def _load(path: Path) -> dict:
         return {}
     except Exception:  # unreadable (a build killed mid-write, another Python): render again
         return {}
-    return chunk if isinstance(chunk, dict) else {}
+    return chunk if isinstance(chunk, dict) and isinstance(chunk.get("pieces"), dict) else {}
 
 
 def _store(path: Path, chunk: dict) -> None:

@@ -55,15 +55,28 @@ def data(tmp_path):
     return folder
 
 
-def test_unchanged_months_come_from_the_cache(tmp_path, data):
+def test_only_new_or_changed_rulings_are_rendered(tmp_path, data):
     cache = FragmentCache(tmp_path / "cache", "context")
     assert _pieces(cache, data)[1] == ["N800001", "N800002", "N800003"]
     assert _pieces(cache, data)[1] == []
 
-    _write(data, FEB, [_ruling("N800003", "SYNTHETIC toy", ["9503.00.0073"], date=FEB, status="revoked")])
+    # One ruling of January changes: only it is rendered again.
+    _write(
+        data,
+        JAN,
+        [
+            _ruling("N800001", "SYNTHETIC shirt", ["6109.10.0040"], date=JAN),
+            _ruling("N800002", "SYNTHETIC bolt", ["7318.15.2065"], date=JAN, status="revoked"),
+        ],
+    )
     pieces, rendered = _pieces(cache, data)
-    assert rendered == ["N800003"] and pieces["N800003"].endswith("revoked")
-    assert len(list((tmp_path / "cache" / "row").iterdir())) == 2  # February's old chunk is gone
+    assert rendered == ["N800002"] and pieces["N800002"].endswith("revoked")
+    assert _pieces(cache, data)[1] == []
+
+    # February goes: so does its chunk.
+    ruling_shard(data, FEB).unlink()
+    assert _pieces(cache, data)[1] == []
+    assert len(list((tmp_path / "cache" / "row").iterdir())) == 1
 
 
 def test_a_new_context_renders_everything(tmp_path, data):
@@ -96,8 +109,13 @@ def test_a_redated_ruling_uses_the_record_that_wins(tmp_path, data):
     newer = newer.model_copy(update={"fetched_at": newer.fetched_at + dt.timedelta(days=1)})
     _write(data, FEB, [newer, _ruling("N800003", "SYNTHETIC toy", ["9503.00.0073"], date=FEB)])
     pieces, rendered = _pieces(cache, data)
-    assert rendered == ["N800001", "N800003"]  # February changed; January is read from its chunk
+    assert rendered == ["N800001"]  # the toy in February is unchanged, January too
     assert "knitted" in pieces["N800001"]
+
+    # The February record goes away: January's, never changed, is read back from its chunk.
+    _write(data, FEB, [_ruling("N800003", "SYNTHETIC toy", ["9503.00.0073"], date=FEB)])
+    pieces, rendered = _pieces(cache, data)
+    assert rendered == [] and "knitted" not in pieces["N800001"]
 
 
 def test_without_a_folder_nothing_is_kept(data):
