@@ -43,9 +43,9 @@ RELATED_STOPWORDS = frozenset(
     "the of and for from with a an in on to or by as at its under what every member trade community should know "
     "about classification htsus heading headings".split()
 )
-INDEX_VERSION = (
-    3  # 2: date is a column only; keyword fields keep lengths. 3: fingerprints of indexed fields, sources
-)
+# 2: date is a column only; keyword fields keep lengths. 3: fingerprints of the indexed fields,
+# and the caller's record of the data it indexed ("sources").
+INDEX_VERSION = 3
 SORTS = ("date", "relevance")
 
 
@@ -126,8 +126,11 @@ def read_state(folder: Path) -> dict | None:
     path = folder / STATE_FILE
     if not (whoosh_index.exists_in(str(folder)) and path.exists()):
         return None
-    state = json.loads(path.read_text(encoding="utf-8"))
-    return state if state.get("version") == INDEX_VERSION else None
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None  # unreadable: the index is rebuilt from data/, which loses nothing
+    return state if isinstance(state, dict) and state.get("version") == INDEX_VERSION else None
 
 
 def sync(

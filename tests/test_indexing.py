@@ -224,3 +224,28 @@ def test_a_ruling_of_two_centers_is_not_rewritten_by_an_unrelated_change(tmp_pat
     report = _sync(data, index)
     assert (report.added, report.updated, report.deleted) == (1, 0, 0)
     _same_as_fresh(data, index, tmp_path)
+
+
+def test_a_damaged_state_file_means_a_rebuild(tmp_path):
+    data, index = tmp_path / "data", tmp_path / "index"
+    _write_month(data, JAN, [_ruling("N800001", "SYNTHETIC shirt", ["6109.10.0040"], date=JAN)])
+    _sync(data, index)
+    (index / search_index.STATE_FILE).write_text('{"version": 3, "fingerp', encoding="utf-8")
+    report = _sync(data, index)
+    assert report.rebuilt and report.added == 1
+    assert _numbers(index, hts="6109") == {"N800001"}
+
+
+def test_index_command_merges_segments_on_request(tmp_path, capsys):
+    from ceeatlas import __main__ as cli
+
+    data, index = tmp_path / "data", tmp_path / "index"
+    _write_month(data, JAN, [_ruling("N800001", "SYNTHETIC shirt", ["6109.10.0040"], date=JAN)])
+    argv = ["--data-dir", str(data), "--index-dir", str(index), "index"]
+    assert cli.main(argv) == 0
+    _write_month(data, FEB, [_ruling("N800002", "SYNTHETIC bolt", ["7318.15.2065"], date=FEB)])
+    assert cli.main(argv) == 0  # an update: a second segment
+    assert cli.main([*argv, "--optimize"]) == 0
+    assert "index segments merged" in capsys.readouterr().out
+    assert len(list(index.glob("*.seg"))) == 1
+    assert _numbers(index, since=dt.date(2000, 1, 1)) == {"N800001", "N800002"}
