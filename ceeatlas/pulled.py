@@ -141,8 +141,9 @@ def route(pulled: PulledData, scope: Scope, hts: HtsStructure) -> Routing:
     owner: dict[str, str | None] = {}  # heading -> Center, resolved once per heading, not per ruling
     for ruling in pulled.rulings:  # newest first, so every list below is newest first
         centers: set[str] = set()
-        for tariff in ruling.tariffs:
-            heading = tariff[:4]
+        # Each heading once: a ruling often names several tariff numbers of one heading, and
+        # is still one ruling on that heading's list.
+        for heading in dict.fromkeys(tariff[:4] for tariff in ruling.tariffs):
             if heading not in owner:
                 owner[heading] = _heading_center(scope, reserved, heading)
             center = owner[heading]

@@ -76,3 +76,39 @@ def test_the_same_bytes_whatever_the_hash_seed(tmp_path):
         outputs.append({p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*.json"))})
     assert outputs[0] == outputs[1] == outputs[2]
     assert len(json.loads(outputs[0][Path(finder.FOLDER) / "words" / "st.json"])) == 5
+
+
+def test_a_ruling_with_two_numbers_of_one_heading_counts_once(curated, tmp_path):
+    """Routing, the heading files and the chapter feed list such a ruling once."""
+    import datetime as dt
+    import xml.etree.ElementTree as ET
+
+    from ceeatlas.exports import FEED_ENTRIES, write_feeds
+    from ceeatlas.store import ruling_shard, write_jsonl, write_manifest
+
+    from .fakes import DAY, _ruling
+
+    data = tmp_path / "data"
+    rulings = [
+        _ruling(
+            f"N9{index:05d}",
+            f"SYNTHETIC laptop model {index}",
+            ["8471.30.0100", "8471.41.0150"],
+            date=DAY - dt.timedelta(days=index),
+        )
+        for index in range(FEED_ENTRIES + 10)
+    ]
+    write_jsonl(ruling_shard(data, DAY), rulings)
+    write_manifest(data, {"as_of": DAY.isoformat()})
+    pulled = load_pulled(data)
+    routing = route(pulled, curated.scope, curated.hts)
+    assert len(routing.by_heading["8471"]) == len(rulings)
+
+    site = tmp_path / "site"
+    finder.write_finder_data(site, pulled, routing, list(curated.centers))
+    rows = json.loads((site / finder.FOLDER / "hts" / "8471.json").read_text())
+    assert len(rows) == len({row[0] for row in rows}) == len(rulings)
+
+    write_feeds(site, "https://example.invalid/", pulled, routing, {}, DAY)
+    feed = ET.parse(site / "feeds" / "chapters" / "84.xml").getroot()
+    assert len(feed.findall("{http://www.w3.org/2005/Atom}entry")) == FEED_ENTRIES
