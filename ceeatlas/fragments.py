@@ -23,6 +23,7 @@ import os
 import pickle
 import sys
 import tempfile
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -139,12 +140,16 @@ def _store(path: Path, chunk: dict) -> None:
 
 
 def _prune(folder: Path, used: Iterable[str]) -> None:
-    """Delete the chunks this build did not use (their month or the context changed). Names
-    starting with a dot are another build's files being written."""
+    """Delete the chunks this build did not use (their month or the context changed), and
+    temporary files a killed build left. A temporary file (its name starts with a dot) less
+    than an hour old may be another build's, still being written."""
     if not folder.is_dir():
         return
     keep = set(used)
+    abandoned = time.time() - 3600
     for entry in os.scandir(folder):
-        if entry.name not in keep and not entry.name.startswith(".") and entry.is_file():
-            with contextlib.suppress(FileNotFoundError):
+        if entry.name in keep or not entry.is_file():
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            if not entry.name.startswith(".") or entry.stat().st_mtime < abandoned:
                 os.unlink(entry.path)

@@ -20,12 +20,14 @@ from pathlib import Path
 
 from . import search_index
 from .curated import CuratedData, load_curated
+from .fragments import context_digest
 from .models import Ruling, RulingText
 from .pulled import PulledData, centers_by_number, route
 from .store import (
     RELATED_FILE,
     RULINGS_DIR,
     TEXTS_DIR,
+    is_blank,
     load_icps,
     newest_by_number,
     parse_line,
@@ -77,7 +79,7 @@ def _raw_lines(data_dir: Path, month: str, with_text: bool) -> list[tuple[str, P
         path = _path(data_dir, kind, month)
         if path.exists():
             for number, line in enumerate(path.read_bytes().splitlines(), start=1):
-                if line.strip():
+                if not is_blank(line):
                     found.append((kind, path, number, line))
     return found
 
@@ -107,10 +109,19 @@ def _scan(
     return scan
 
 
+def _lines_by_number(lines: list[list[str]]) -> dict[str, list[str]]:
+    """Ruling number -> the digests of its lines in a month, in file order."""
+    found: dict[str, list[str]] = {}
+    for digest, number in lines:
+        found.setdefault(number, []).append(digest)
+    return found
+
+
 def routing_digest(curated: CuratedData) -> str:
-    """What a ruling's Centers depend on besides the ruling itself: the scope and the HTS chapters."""
-    payload = curated.scope.model_dump_json() + curated.hts.model_dump_json()
-    return hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()
+    """What a ruling's document depends on besides the ruling itself: the scope and the HTS
+    chapters its Centers come from, and this package's code (how a line is read, how it is
+    routed), so a change to any of them compares every ruling again."""
+    return context_digest(curated.scope.model_dump_json(), curated.hts.model_dump_json())
 
 
 def centers_of(curated: CuratedData, rulings: list[Ruling]) -> dict[str, list[str]]:
@@ -144,10 +155,10 @@ def sync_index(
         seen = {digest: number for digest, number in old[1]} if old else {}
         scan = scans[month] = _scan(data_dir, month, with_text, seen)
         if incremental:
-            # Rulings with a new line, and rulings whose line went away.
-            touched.update(record.number for record in scan.records.values())
-            still = {digest for digest, _ in scan.lines}
-            touched.update(number for digest, number in (old[1] if old else []) if digest not in still)
+            # Rulings with a new line, a line gone, or their lines in another order (of two
+            # records fetched the same day, the later line wins).
+            before, after = _lines_by_number(old[1] if old else []), _lines_by_number(scan.lines)
+            touched.update(n for n in before.keys() | after.keys() if before.get(n) != after.get(n))
     for month in set(known) - set(digests):
         touched.update(number for _, number in known[month][1])
 

@@ -201,6 +201,12 @@ def _apply(
                 report.added += 1
             known[ruling.number] = fingerprint
 
+    state_path = folder / STATE_FILE
+    if rebuild or changed or removed:
+        # Until the new record is written, no record: a sync killed after a commit below but
+        # before that would leave one that no longer describes the index (and if data/ were
+        # then put back, nothing would look changed). Without one, the next sync rebuilds.
+        state_path.unlink(missing_ok=True)
     if rebuild:
         folder.mkdir(parents=True, exist_ok=True)
         index = whoosh_index.create_in(str(folder), _schema())
@@ -224,9 +230,7 @@ def _apply(
         # A small update adds a small segment; merging it into the big ones now would rewrite
         # the whole index. `ceeatlas index --optimize` (or a full rebuild) merges when wanted.
         writer.commit(merge=False)
-    # Written after the commit: if this is lost, the next sync redoes idempotent work.
     state = {"version": INDEX_VERSION, "fingerprints": known, "sources": sources or {}}
-    state_path = folder / STATE_FILE
     temp = state_path.with_suffix(".tmp")
     temp.write_text(json.dumps(state, separators=(",", ":")), encoding="utf-8")
     os.replace(temp, state_path)

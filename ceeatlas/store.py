@@ -97,6 +97,13 @@ def iter_rulings(root: Path) -> Iterator[Ruling]:
         yield from read_jsonl(path, Ruling)
 
 
+def is_blank(line: bytes) -> bool:
+    """What read_jsonl skips: a line of whitespace, Unicode spaces included (a record starts
+    with "{", so only other lines need decoding)."""
+    stripped = line.strip()
+    return not stripped or (not stripped.startswith(b"{") and not line.decode("utf-8", "replace").strip())
+
+
 def read_shard(path: Path) -> tuple[str, list[Ruling]]:
     """(digest of the file's bytes, its rulings): the digest tells a rebuild whether anything
     in this month changed (see ceeatlas.fragments)."""
@@ -104,7 +111,7 @@ def read_shard(path: Path) -> tuple[str, list[Ruling]]:
     rulings = [
         parse_line(path, number, line, Ruling)
         for number, line in enumerate(data.splitlines(), start=1)
-        if line.strip()
+        if not is_blank(line)
     ]
     return hashlib.blake2b(data, digest_size=16).hexdigest(), rulings
 

@@ -120,3 +120,19 @@ def test_a_redated_ruling_uses_the_record_that_wins(tmp_path, data):
 
 def test_without_a_folder_nothing_is_kept(data):
     assert _pieces(FragmentCache(None, "context"), data)[1] == ["N800001", "N800002", "N800003"]
+
+
+def test_a_killed_builds_temporary_file_is_removed_once_old(tmp_path, data):
+    import os
+    import time
+
+    cache = FragmentCache(tmp_path / "cache", "context")
+    _pieces(cache, data)
+    folder = tmp_path / "cache" / "row"
+    fresh, old = folder / ".chunk.being-written", folder / ".chunk.abandoned"
+    fresh.write_bytes(b"")
+    old.write_bytes(b"")
+    two_hours_ago = time.time() - 7200
+    os.utime(old, (two_hours_ago, two_hours_ago))
+    _pieces(cache, data)
+    assert fresh.exists() and not old.exists()

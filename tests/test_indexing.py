@@ -249,3 +249,66 @@ def test_index_command_merges_segments_on_request(tmp_path, capsys):
     assert "index segments merged" in capsys.readouterr().out
     assert len(list(index.glob("*.seg"))) == 1
     assert _numbers(index, since=dt.date(2000, 1, 1)) == {"N800001", "N800002"}
+
+
+def test_lines_in_another_order_are_read_again(tmp_path):
+    """Of two records fetched the same day, the later line wins: a new order is a change."""
+    data, index = tmp_path / "data", tmp_path / "index"
+    first = _ruling("N800001", "SYNTHETIC shirt version one", ["6109.10.0040"], date=JAN)
+    second = first.model_copy(update={"subject": "SYNTHETIC shirt version two"})
+    write_jsonl(ruling_shard(data, JAN), [first, second])
+    _sync(data, index)
+    write_jsonl(ruling_shard(data, JAN), [second, first])
+    assert _sync(data, index).updated == 1
+    assert search_index.search(index, "one")[0] == 1
+    _same_as_fresh(data, index, tmp_path)
+
+
+def test_a_code_change_compares_every_ruling(tmp_path, monkeypatch, parsed):
+    """How a line is read or routed is code: the index does not trust its record across it."""
+    data, index = tmp_path / "data", tmp_path / "index"
+    _write_month(data, JAN, [_ruling("N800001", "SYNTHETIC shirt", ["6109.10.0040"], date=JAN)])
+    _sync(data, index)
+    parsed.take()
+    monkeypatch.setattr(indexing, "context_digest", lambda *parts: "other code")
+    _sync(data, index)
+    assert parsed.take() == ["rulings/2025-01:N800001"]
+
+
+def test_a_sync_killed_before_its_record_is_written_leads_to_a_rebuild(tmp_path, monkeypatch):
+    """Killed after the index changed but before the record of what it holds was replaced:
+    even if data/ is then put back as it was, the next sync rebuilds instead of trusting it."""
+    data, index = tmp_path / "data", tmp_path / "index"
+    shirt = _ruling("N800001", "SYNTHETIC shirt", ["6109.10.0040"], date=JAN)
+    bolt = _ruling("N800002", "SYNTHETIC bolt", ["7318.15.2065"], date=JAN)
+    _write_month(data, JAN, [shirt, bolt])
+    _sync(data, index)
+    before = ruling_shard(data, JAN).read_bytes()
+
+    _write_month(data, JAN, [shirt])
+    real_replace = search_index.os.replace
+
+    def killed(source, target):
+        if str(target).endswith(search_index.STATE_FILE):
+            raise KeyboardInterrupt("killed")
+        return real_replace(source, target)
+
+    monkeypatch.setattr(search_index.os, "replace", killed)
+    with pytest.raises(KeyboardInterrupt):
+        _sync(data, index)
+    monkeypatch.setattr(search_index.os, "replace", real_replace)
+
+    ruling_shard(data, JAN).write_bytes(before)
+    assert _sync(data, index).rebuilt
+    assert _numbers(index, since=dt.date(2000, 1, 1)) == {"N800001", "N800002"}
+
+
+def test_lines_of_unicode_spaces_are_skipped_like_blank_ones(tmp_path):
+    from ceeatlas.pulled import load_pulled
+
+    data, index = tmp_path / "data", tmp_path / "index"
+    _write_month(data, JAN, [_ruling("N800001", "SYNTHETIC shirt", ["6109.10.0040"], date=JAN)])
+    shard = ruling_shard(data, JAN)
+    shard.write_bytes(shard.read_bytes() + "\u00a0\n\n".encode())
+    assert [r.number for r in load_pulled(data).rulings] == ["N800001"]
+    assert _sync(data, index).added == 1
