@@ -9,7 +9,8 @@ and parses only the lines it has not seen, then updates only the rulings they co
 A ruling can have more than one line: CBP corrected its date (it sits in two months), or a
 text was pulled for it. Every line of a touched ruling is parsed, so the record that wins is
 chosen exactly as the build chooses it (store.newest_by_number), and its text goes with it. A
-change of the curated scope, of the text option or of the layout below compares every ruling.
+change of the curated scope, of this package's code, of the text option or of the layout below
+compares every ruling again.
 """
 
 from __future__ import annotations
