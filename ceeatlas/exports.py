@@ -17,7 +17,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from .files import write_output
-from .fragments import FragmentCache
+from .fragments import NO_CACHE, FragmentCache
 from .models import Icp, Ruling
 from .pulled import PulledData, Routing, centers_by_number
 
@@ -161,7 +161,7 @@ def write_feeds(
 
 
 def write_open_data(
-    site_dir: Path, pulled: PulledData, routing: Routing, cache: FragmentCache | None = None
+    site_dir: Path, pulled: PulledData, routing: Routing, cache: FragmentCache = NO_CACHE
 ) -> dict[str, int]:
     # One encoder for every line: json.dumps with options builds a new one per call.
     encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -201,7 +201,7 @@ def write_open_data(
         )
         return encode(record) + "\n", buffer.getvalue()
 
-    pieces = (cache or FragmentCache(None, "")).pieces("open-data", pulled, render)
+    pieces = cache.pieces("open-data", pulled, render)
     in_order = [pieces[number] for number in sorted(pieces)]
     header = io.StringIO()
     csv.writer(header, lineterminator="\n").writerow([name for name, _ in OPEN_DATA_FIELDS])

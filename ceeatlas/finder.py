@@ -20,7 +20,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from .files import write_output
-from .fragments import FragmentCache
+from .fragments import NO_CACHE, FragmentCache
 from .models import Ruling
 from .pulled import PulledData, Routing, centers_by_number
 
@@ -57,7 +57,7 @@ def write_finder_data(
     pulled: PulledData,
     routing: Routing,
     center_ids: list[str],
-    cache: FragmentCache | None = None,
+    cache: FragmentCache = NO_CACHE,
 ) -> dict:
     """Write the files; returns sizes for the benchmark (largest file, totals)."""
     root = site_dir / FOLDER
@@ -87,7 +87,7 @@ def write_finder_data(
             " ".join(sorted(words_of(ruling.subject))),
         )
 
-    pieces = (cache or FragmentCache(None, "")).pieces("finder-row", pulled, render)
+    pieces = cache.pieces("finder-row", pulled, render)
 
     def row(ruling: Ruling) -> str:
         return pieces[ruling.number][0]

@@ -22,13 +22,13 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TypeVar
 
+from .files import atomic_write_bytes
 from .models import Ruling
 from .pulled import PulledData, paused_gc
 
@@ -80,6 +80,9 @@ class FragmentCache:
         return pieces
 
 
+NO_CACHE = FragmentCache(None, "")  # every piece rendered, nothing kept
+
+
 def _month_pieces(
     path: Path, shard: str, rulings: list[Ruling], render: Callable[[Ruling], PieceT]
 ) -> list[tuple[str, PieceT]]:
@@ -87,24 +90,25 @@ def _month_pieces(
     where not. The chunk is rewritten when anything changed."""
     chunk = _load(path)
     known: dict[str, tuple[bytes, PieceT]] = chunk.get("pieces", {})
-    if chunk.get("shard") == shard:
-        # The shard's bytes are those the chunk was written from, so its pieces hold. Missing
-        # is only a ruling that a record in another month replaced since, or gave back.
-        stale = {ruling.number: None for ruling in rulings if ruling.number not in known}
-    else:
-        digests = {ruling.number: _record_digest(ruling) for ruling in rulings}
-        stale = {
-            number: digest
-            for number, digest in digests.items()
-            if number not in known or known[number][0] != digest
-        }
-    if stale or chunk.get("shard") != shard:
-        for ruling in rulings:
-            if ruling.number in stale:
-                known[ruling.number] = (stale[ruling.number] or _record_digest(ruling), render(ruling))
+    # Written from the same shard bytes, the chunk's pieces hold: only a ruling that a record in
+    # another month replaced since, or gave back, is missing. Otherwise each record is compared
+    # with the digest kept next to its piece.
+    same_shard = chunk.get("shard") == shard
+    stale = [
+        ruling
+        for ruling in rulings
+        if ruling.number not in known
+        or (not same_shard and known[ruling.number][0] != _record_digest(ruling))
+    ]
+    if stale or not same_shard:
+        known.update((ruling.number, (_record_digest(ruling), render(ruling))) for ruling in stale)
         # Only the month's current rulings: pieces of rulings gone from it would pile up.
         known = {ruling.number: known[ruling.number] for ruling in rulings}
-        _store(path, {"shard": shard, "pieces": known})
+        atomic_write_bytes(
+            path,
+            pickle.dumps({"shard": shard, "pieces": known}, protocol=pickle.HIGHEST_PROTOCOL),
+            durable=False,
+        )
     return [(ruling.number, known[ruling.number][1]) for ruling in rulings]
 
 
@@ -124,25 +128,10 @@ def _load(path: Path) -> dict:
     return chunk if isinstance(chunk, dict) and isinstance(chunk.get("pieces"), dict) else {}
 
 
-def _store(path: Path, chunk: dict) -> None:
-    """Write to a temporary name, then rename, so a reader never sees half a chunk. No fsync:
-    a chunk lost in a crash is rendered again, and syncing a thousand files is slow."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            pickle.dump(chunk, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
-
-
 def _prune(folder: Path, used: Iterable[str]) -> None:
     """Delete the chunks this build did not use (their month or the context changed), and
     temporary files a killed build left. A temporary file (its name starts with a dot) less
-    than an hour old may be another build's, still being written."""
+    than an hour old may be another build's, still being written (see atomic_write_bytes)."""
     if not folder.is_dir():
         return
     keep = set(used)

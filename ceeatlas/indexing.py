@@ -167,12 +167,10 @@ def sync_index(
         # Every other line of a touched ruling (another month, its text) decides with the new ones.
         for month in sorted(digests):
             lines = scans[month].lines if month in scans else known[month][1]
-            unread = [
-                position
-                for position, (_, number) in enumerate(lines)
-                if number in touched and not (month in scans and position in scans[month].records)
-            ]
-            if unread:
+            parsed = scans[month].records if month in scans else {}
+            if any(
+                number in touched and position not in parsed for position, (_, number) in enumerate(lines)
+            ):
                 seen = {digest: number for digest, number in lines}
                 scans[month] = _scan(data_dir, month, with_text, seen, touched, scans.get(month))
 

@@ -70,16 +70,13 @@ def load_pulled(root: Path) -> PulledData:
     with paused_gc():
         manifest = read_manifest(root)
         shard_digests: dict[str, str] = {}
-        month_of: dict[str, str] = {}
-        rulings: dict[str, Ruling] = {}
+        shards: list[tuple[str, list[Ruling]]] = []
         for path in ruling_shards(root):
             month = path.relative_to(root / RULINGS_DIR).with_suffix("").as_posix()
             shard_digests[month], records = read_shard(path)
-            for number, ruling in newest_by_number(records).items():
-                old = rulings.get(number)
-                if old is None or ruling.fetched_at >= old.fetched_at:  # as newest_by_number
-                    rulings[number] = ruling
-                    month_of[number] = month
+            shards.append((month, records))
+        rulings = newest_by_number(ruling for _, records in shards for ruling in records)
+        month_of = {r.number: month for month, records in shards for r in records if rulings[r.number] is r}
         return PulledData(
             root=root,
             manifest=manifest,

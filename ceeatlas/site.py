@@ -106,6 +106,8 @@ def iso(value: dt.date) -> str:
 
 def tariff_htsus(cross_code: str) -> str:
     """'6109.10.0040' (CROSS form, as stored) -> '6109.10.00.40' (HTSUS form, as printed)."""
+    if len(cross_code) == 12 and cross_code[4] == cross_code[7] == "." and cross_code.count(".") == 2:
+        return cross_code[:10] + "." + cross_code[10:]  # the usual form, once per ruling at 200,000
     return htsus_form(cross_code.replace(".", ""))
 
 
@@ -121,12 +123,7 @@ def ruling_row_html(ruling, reason: str | None = None) -> Markup:
     url = ruling.source_url
     label = _text(f"{ruling.collection} {ruling.number}")
     number = f'<a href="{_text(url)}">{label}</a>' if url.startswith(("https://", "http://")) else label
-    tariffs = [
-        # 6109.10.0040 -> 6109.10.00.40 without the general conversion, for the usual form
-        t[:10] + "." + t[10:] if len(t) == 12 and t[4] == "." and t[7] == "." else tariff_htsus(t)
-        for t in ruling.tariffs
-    ]
-    tariffs += ruling.unparsed_tariffs
+    tariffs = [tariff_htsus(t) for t in ruling.tariffs] + ruling.unparsed_tariffs
     status = ruling.status.label
     if ruling.revoked_by:
         status += " by " + ", ".join(ruling.revoked_by)
