@@ -141,10 +141,16 @@ class Center(Strict):
     abbreviation: SourcedValue | None = None
     ace_code: SourcedValue | None = None
     management_office: Office
+    name_sources: list[Source] = Field(min_length=1)  # where CBP writes `name` this way
     industries: list[SourcedText] = Field(default_factory=list)
     milestones: list[Milestone] = Field(default_factory=list)
     contacts: list[Contact] = Field(default_factory=list)
     notes: list[SourcedText] = Field(default_factory=list)
+
+    @property
+    def name_certainty(self) -> Certainty:
+        primary = any(source.kind is SourceKind.primary for source in self.name_sources)
+        return Certainty.confirmed if primary else Certainty.reported
 
 
 class ScopeBasis(StrEnum):

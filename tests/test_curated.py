@@ -141,3 +141,13 @@ def test_contact_value_must_match_its_kind(centers_copy):
     )
     with pytest.raises(CuratedDataError, match=r"machinery.yaml:\d+: contacts\[0\]: .*e-mail"):
         load_curated(centers_copy)
+
+
+def test_a_center_name_needs_a_source(centers_copy):
+    line = _break(centers_copy / "machinery.yaml", "name_sources: [*cbp_2013_final_three]\n", "")
+    with pytest.raises(CuratedDataError) as caught:
+        load_curated(centers_copy)
+    assert any(
+        p.startswith("centers/machinery.yaml") and "name_sources" in p and "Field required" in p
+        for p in caught.value.problems
+    ), (line, caught.value.problems)

@@ -196,3 +196,11 @@ def test_guides_and_center_pages_link_the_new_sections(site):
     for target in ("getting-started.md", "binding-rulings.md", "your-center.md", "glossary.md"):
         assert target in guides
     assert Path(REPO / "docs" / "guides" / "getting-started.md").exists()
+
+
+def test_the_mra_page_lists_the_partners_it_announces(site, curated):
+    """Its summary says "the list of partners is below": it must be, on that page."""
+    page = site.pages["programs/mra.md"]
+    partners = page[page.index("## Partners") :]
+    for mra in curated.programs.mras:
+        assert f"| {mra.partner} |" in partners

@@ -93,3 +93,15 @@ def test_broken_manifest_names_the_file(tmp_path):
 def test_empty_data_folder_is_fine(tmp_path):
     assert load_pulled(tmp_path / "missing") == PulledData(root=tmp_path / "missing")
     assert Path(tmp_path).exists()
+
+
+def test_every_center_name_carries_its_source(site, curated):
+    """The "Official name" row states a certainty and a source like every other fact."""
+    for center_id, center in curated.centers.items():
+        row = next(
+            line
+            for line in site.pages[f"centers/{center_id}.md"].splitlines()
+            if line.startswith("| Official name |")
+        )
+        assert "Confirmed" in row and "open-final-three" in row, row
+        assert center.name_certainty == "confirmed"
