@@ -1,0 +1,138 @@
+"""Everything the MkDocs hook generates, as plain strings keyed by their path in docs/.
+
+The hook (hooks/atlas.py) only moves these strings into MkDocs; keeping the rendering here
+means tests can check pages without running a build. One module per area of the site:
+
+  centers.py    the Center pages and the list of Centers
+  rulings.py    rulings overview, Find rulings, open data, and the long ruling lists
+  programs.py   partnership programs, their comparison and the picker
+  guides.py     agencies, ICPs, processes, trade issues, events, glossary
+  reference.py  the HTS lookup, About the data, acronym tooltips, page markers
+  render.py     the Jinja environment and the filters that escape every value
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+from ..curated import CuratedData
+from ..fragments import FragmentCache, context_digest
+from ..pulled import PulledData, route
+from ..scope import chapter_scope
+from . import centers, guides, programs, reference, rulings
+from .build import Build
+from .centers import center_page
+from .programs import PICKER_JSON, picker_payload
+from .reference import LOOKUP_JSON, LOOKUP_PAGE, lookup_payload
+from .render import cell, chapter_label, link, make_environment, safe_url, sources_of
+from .rulings import OUTPUT_FOLDERS, heading_page
+
+__all__ = [
+    "LOOKUP_JSON",
+    "LOOKUP_PAGE",
+    "OUTPUT_FOLDERS",
+    "GeneratedSite",
+    "cell",
+    "generate",
+    "link",
+    "lookup_payload",
+    "picker_payload",
+    "safe_url",
+    "sources_of",
+]
+
+LATEST_ON_CENTER_PAGE = 15
+LATEST_ON_RULINGS_PAGE = 50
+
+
+@dataclass
+class GeneratedSite:
+    pages: dict[str, str]  # Markdown pages, by path under docs/
+    assets: dict[str, str]  # other files (JSON), by path under docs/
+    center_pages: list[str]  # in navigation order
+    program_pages: list[str]
+    abbreviations: str  # appended to every page so acronyms get a tooltip
+    marker_names: list[str]  # <!-- atlas:NAME --> markers hand-written pages may use
+    render_marker: object  # (name, page path under docs/) -> Markdown
+    # (site_dir, site_url) -> Background: starts the Find rulings data, feeds and downloads
+    start_static_files: object
+    # (site_dir, site_name, started) -> files written: the ruling lists, then waits for the rest
+    write_static_files: object
+
+
+def generate(
+    data: CuratedData, pulled: PulledData, today: dt.date | None = None, cache_dir: Path | None = None
+) -> GeneratedSite:
+    """Render the pages from the data. `cache_dir` keeps per-ruling pieces of the static
+    outputs between builds (see ceeatlas.fragments); without it every piece is rendered."""
+    routing = route(pulled, data.scope, data.hts)
+    # What a ruling's pieces depend on besides the ruling (and this package's code).
+    fragments = FragmentCache(
+        cache_dir,
+        context_digest(
+            data.scope.model_dump_json(), data.hts.model_dump_json(), json.dumps(list(data.centers))
+        ),
+    )
+    build = Build(
+        data=data,
+        pulled=pulled,
+        routing=routing,
+        env=make_environment(data.shared.compiled),
+        fragments=fragments,
+        today=today or dt.date.today(),
+    )
+    views = centers.build_center_views(data)
+    by_number = {ruling.number: ruling for ruling in pulled.rulings}
+    build.context.update(
+        data=data,
+        pulled=pulled,
+        views=views,
+        chapters={f"{c.number:02d}": c for c in data.hts.chapters},
+        center_page=center_page,
+        chapter_label=chapter_label,
+        section_of=lambda number: section_of(data, int(number)),
+        chapter_scope=lambda number: chapter_scope(data.scope, number),
+        lookup_json=LOOKUP_JSON,
+        routing=routing,
+        rulings_by_number=by_number,
+        rulings_for=lambda numbers: [by_number[n] for n in numbers if n in by_number],
+        heading_page=heading_page,
+        latest_on_center_page=LATEST_ON_CENTER_PAGE,
+        latest_on_rulings_page=LATEST_ON_RULINGS_PAGE,
+        picker_json=PICKER_JSON,
+        program_names={p.id: p.short_name for p in data.programs.programs},
+    )
+    areas = (centers, rulings, programs, guides, reference)
+    pages: dict[str, str] = {}
+    assets: dict[str, str] = {}
+    for area in areas:
+        pages.update(area.pages(build))
+        if hasattr(area, "assets"):
+            assets.update(area.assets(build))
+    return GeneratedSite(
+        pages=pages,
+        assets=assets,
+        center_pages=[center_page(view.center.id) for view in views],
+        program_pages=[programs.program_page(program.id) for program in data.programs.programs],
+        abbreviations=reference.abbreviations(data),
+        marker_names=sorted(reference.MARKER_TEMPLATES),
+        render_marker=partial(reference.render_marker, build),
+        start_static_files=partial(rulings.start_static_files, build),
+        write_static_files=partial(rulings.write_static_files, build),
+    )
+
+
+def section_of(data: CuratedData, chapter: int):
+    return next(s for s in data.hts.sections if s.first_chapter <= chapter <= s.last_chapter)
+
+
+def write_preview(site: GeneratedSite, target: Path) -> None:
+    """Debug helper: write the generated pages to a folder to read them as files."""
+    for path, text in {**site.pages, **site.assets}.items():
+        destination = target / path
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        destination.write_text(text, encoding="utf-8")

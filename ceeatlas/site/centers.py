@@ -1,0 +1,76 @@
+"""The Center pages and the list of Centers."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ..curated import CuratedData
+from ..models import Center, ScopeBasis, ScopeRow
+from ..scope import all_heading_codes, chapter_scope, resolve_heading
+from .build import Build
+from .render import sources_of
+
+CENTERS_DIR = "centers"
+
+
+def center_page(center_id: str) -> str:
+    return f"{CENTERS_DIR}/{center_id}.md"
+
+
+@dataclass
+class CenterView:
+    center: Center
+    rows: list[ScopeRow]
+    chapters: list[str]  # chapters where at least one heading resolves to this Center
+    exceptions: list[tuple[ScopeRow, ScopeRow]]  # (other Center's heading row, our chapter row)
+    agencies: list[tuple[object, list[str]]] = field(default_factory=list)
+
+    @property
+    def approximate(self) -> bool:
+        return any(row.basis is ScopeBasis.industry_description for row in self.rows)
+
+
+def build_center_views(data: CuratedData) -> list[CenterView]:
+    """One view per Center, in name order (the order of the navigation)."""
+    heading_owner: dict[str, str] = {}
+    for code in all_heading_codes(data.hts):
+        match = resolve_heading(data.scope, code)
+        assert match is not None  # coverage is checked when the data is loaded
+        heading_owner[code] = match.center
+    chapters_of: dict[str, set[str]] = defaultdict(set)
+    for code, owner in heading_owner.items():
+        chapters_of[owner].add(code[:2])
+
+    views = []
+    for center_id, center in data.centers.items():
+        rows = sorted((r for r in data.scope.rows if r.center == center_id), key=lambda r: (r.first, r.level))
+        exceptions = []
+        for row in rows:
+            if row.level != "chapter":
+                continue
+            for number in range(int(row.first), int(row.last) + 1):
+                for other in chapter_scope(data.scope, f"{number:02d}").exceptions:
+                    pair = (other, row)
+                    if other.center != center_id and pair not in exceptions:
+                        exceptions.append(pair)
+        exceptions.sort(key=lambda pair: pair[0].first)
+        chapters = sorted(chapters_of[center_id])
+        agencies = []
+        for agency in data.agencies.agencies:
+            shared = sorted(set(agency.chapter_numbers()) & set(chapters))
+            if shared:
+                agencies.append((agency, shared))
+        views.append(CenterView(center, rows, chapters, exceptions, agencies))
+    return sorted(views, key=lambda view: view.center.name)
+
+
+def pages(build: Build) -> dict[str, str]:
+    data = build.data
+    found = {}
+    for view in build.context["views"]:
+        found[center_page(view.center.id)] = build.render(
+            "center.md.j2", view=view, page_sources=sources_of([view.center, view.rows, data.shared])
+        )
+    found[f"{CENTERS_DIR}/index.md"] = build.render("centers_index.md.j2")
+    return found

@@ -1,0 +1,171 @@
+"""Rulings: the rulings overview, Find rulings, open data, and the long ruling lists (a plain HTML
+page per HTS heading and the unassigned rulings), which are written after MkDocs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from markupsafe import Markup
+
+from ..exports import OPEN_DATA_FIELDS, write_feeds, write_open_data
+from ..files import prune_outputs, recording_outputs, write_output
+from ..finder import FOLDER as FINDER_FOLDER
+from ..finder import write_finder_data
+from ..models import ScopeBasis
+from ..parallel import Background
+from ..scope import resolve_heading
+from .build import Build
+from .render import tariff_htsus, text_html
+
+RULINGS_PAGE = "rulings/index.md"
+UNASSIGNED_LISTING = "rulings/unassigned/index.html"
+# Folders of the site that only write_static_files writes: kept between builds (see
+# ceeatlas.files.keep_outputs) and pruned of what a build no longer writes.
+OUTPUT_FOLDERS = ("rulings/hts", "rulings/unassigned", FINDER_FOLDER, "feeds", "downloads")
+
+
+def heading_page(heading: str) -> str:
+    """Where a heading's ruling list is written (a plain HTML page, outside MkDocs)."""
+    return f"rulings/hts/{heading}/index.html"
+
+
+def ruling_row_html(ruling, reason: str | None = None) -> Markup:
+    """One <tr> of a ruling list. Rendered in Python, once per ruling, because the listing pages
+    hold every ruling (often more than once) and a template per row dominated the build."""
+    # source_url passed the schema's http(s) check when data/ was loaded; escaping is enough here.
+    url = ruling.source_url
+    label = text_html(f"{ruling.collection} {ruling.number}")
+    number = f'<a href="{text_html(url)}">{label}</a>' if url.startswith(("https://", "http://")) else label
+    tariffs = [tariff_htsus(t) for t in ruling.tariffs] + ruling.unparsed_tariffs
+    status = ruling.status.label
+    if ruling.revoked_by:
+        status += " by " + ", ".join(ruling.revoked_by)
+    elif ruling.modified_by:
+        status += " by " + ", ".join(ruling.modified_by)
+    reason_cell = "" if reason is None else f"<td>{text_html(reason)}</td>"
+    return Markup(
+        f"<tr><td>{number}</td><td>{ruling.date.isoformat()}</td><td>{text_html(ruling.subject)}</td>"
+        f"<td>{text_html(', '.join(tariffs))}</td><td>{text_html(status)}</td>{reason_cell}</tr>"
+    )
+
+
+def pages(build: Build) -> dict[str, str]:
+    return {
+        RULINGS_PAGE: build.render("rulings_index.md.j2"),
+        "rulings/find.md": build.render("find_rulings.md.j2"),
+        "about/open-data.md": build.render("open_data.md.j2", fields=OPEN_DATA_FIELDS),
+    }
+
+
+def start_static_files(build: Build, site_dir: Path, site_url: str = "") -> Background:
+    """Start writing the outputs that need nothing from MkDocs (Find rulings data, feeds,
+    open-data downloads) in forked processes, while MkDocs renders the pages: at 200,000
+    rulings they are most of the build's work. Each returns (count, paths written)."""
+    pulled, routing, data = build.pulled, build.routing, build.data
+
+    def finder_and_feeds() -> tuple[int, list[str]]:
+        with recording_outputs() as written:
+            if pulled.rulings:
+                write_finder_data(site_dir, pulled, routing, list(data.centers), build.fragments)
+            count = write_feeds(
+                site_dir, site_url or "/", pulled, routing, build.center_names, data.shared.compiled
+            )
+        return count, written
+
+    def downloads() -> tuple[int, list[str]]:
+        with recording_outputs() as written:
+            write_open_data(site_dir, pulled, routing, build.fragments)
+        return 0, written
+
+    return Background([finder_and_feeds, downloads])
+
+
+def write_static_files(build: Build, site_dir: Path, site_name: str, started: Background) -> int:
+    """Write the ruling lists (plain HTML pages with the theme's stylesheets, so after
+    MkDocs), wait for what start_static_files began, then delete what an earlier build
+    wrote and this one did not. Returns how many pages and feeds were written."""
+    sheets = [
+        str(path.relative_to(site_dir))
+        for pattern in ("assets/stylesheets/main.*.min.css", "assets/stylesheets/palette.*.min.css")
+        for path in sorted(site_dir.glob(pattern))
+    ] + ["assets/stylesheets/atlas.css"]
+    common = {"site_name": site_name, "stylesheets": sheets, "root": "../../../"}
+    with recording_outputs() as written:
+        count = _write_lists(build, site_dir, common)
+    for job_count, job_written in started.results():
+        count += job_count
+        written += job_written
+    prune_outputs(site_dir, OUTPUT_FOLDERS, set(written))
+    return count
+
+
+def _write_lists(build: Build, site_dir: Path, common: dict) -> int:
+    """The ruling lists: a page per heading, the unassigned rulings, the list of headings.
+    Returns how many pages were written."""
+    data, routing = build.data, build.routing
+    chapters = build.context["chapters"]
+    listing = build.env.get_template("listing.html.j2")
+    written = 0
+    # A ruling named under several headings is rendered once.
+    row_of = build.fragments.pieces("list-row", build.pulled, lambda ruling: str(ruling_row_html(ruling)))
+
+    def rows_of(rulings) -> Markup:
+        """The <tr> lines of a list, joined here: a template loop over 200,000 rows is slow."""
+        return Markup("\n".join([row_of[ruling.number] for ruling in rulings]))
+
+    for heading, rulings in sorted(routing.by_heading.items()):
+        match = resolve_heading(data.scope, heading)
+        center = data.centers[match.center].name
+        approximate = (
+            " (approximate; confirm with the Center)" if match.row.basis is ScopeBasis.industry_description else ""
+        )
+        html = listing.render(
+            common,
+            title=f"Rulings for HTS heading {heading}",
+            description=f"CBP binding rulings that name HTS heading {heading}.",
+            intro=[
+                f"Chapter {heading[:2]}: {chapters[heading[:2]].title}. Center: {center}{approximate}.",
+                f"{len(rulings)} rulings name a tariff number under this heading, newest first.",
+            ],
+            rows=rows_of(rulings),
+            reasons=None,
+            headings=None,
+            feed=f"feeds/chapters/{heading[:2]}.xml",
+            feed_title=f"HTS chapter {heading[:2]} rulings",
+            caption=f"Rulings that name heading {heading}",
+        )
+        write_output(site_dir / heading_page(heading), html)
+        written += 1
+    html = listing.render(
+        {**common, "root": "../../"},
+        title="Unassigned rulings",
+        description="Rulings from which no Center can be read.",
+        intro=[
+            "Rulings that name no tariff number, or only numbers of chapters 98 and 99 or numbers this "
+            "site cannot read, so no Center follows from them. They are listed here rather than dropped.",
+            f"{len(routing.unassigned)} rulings.",
+        ],
+        rows=Markup("\n".join(ruling_row_html(ruling, reason) for ruling, reason in routing.unassigned)),
+        reasons=True,
+        headings=None,
+        feed=None,
+        caption="Rulings without a routable tariff number",
+    )
+    write_output(site_dir / UNASSIGNED_LISTING, html)
+    owners = {h: resolve_heading(data.scope, h).center for h in routing.by_heading}
+    html = listing.render(
+        {**common, "root": "../../"},
+        title="Rulings by HTS heading",
+        description="Every HTS heading named by a pulled ruling, with the number of rulings.",
+        intro=[f"{len(routing.by_heading)} headings. Open one to see its rulings, newest first."],
+        rows=Markup(),
+        reasons=None,
+        feed=None,
+        headings=[
+            (h, chapters[h[:2]].title, data.centers[owners[h]].name, len(rows))
+            for h, rows in sorted(routing.by_heading.items())
+        ],
+        caption="HTS headings named by pulled rulings",
+    )
+    write_output(site_dir / "rulings/hts/index.html", html)
+    return written + 2
