@@ -13,7 +13,7 @@ PORT ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help site serve test check-data pull index bench lint format clean lock
+.PHONY: help site serve test check-data pull seed index bench lint format clean lock
 
 help: ## List the commands
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -40,6 +40,10 @@ check-data: $(STAMP) ## Validate the curated data in centers/ (file, line and fi
 
 pull: $(STAMP) ## Fetch new CROSS rulings, ICPs and agency link checks into data/ (network; ARGS=...)
 	$(BIN)/python -m ceeatlas pull all $(ARGS)
+
+seed: $(STAMP) ## Replay the recorded captures in captures/ into data/ (no network; what the committed data/ holds)
+	$(BIN)/python -m ceeatlas pull cross --from-capture captures/cross-2026
+	$(BIN)/python -m ceeatlas pull icp --from-catalogue captures/icps
 
 # axe-core for the accessibility tests; without npm the browser tests skip (CI installs it).
 $(NODE_STAMP): tests/browser/package.json tests/browser/package-lock.json

@@ -95,6 +95,28 @@ def _pull(args: argparse.Namespace) -> int:
     today = args.today or dt.date.today()
     sources = ["cross", "icp", "pga"] if args.source == "all" else [args.source]
     reports = []
+    if args.from_catalogue:
+        from .pull import seed_icps
+
+        if args.source != "icp":
+            print("--from-catalogue seeds the ICPs: use it with `pull icp`", file=sys.stderr)
+            return 2
+        reports.append(seed_icps(args.data_dir, args.from_catalogue))
+        print(reports[-1].summary(), flush=True)
+        sources = []
+    if args.from_capture:
+        from .pull import CaptureError, replay_cross
+
+        if args.source != "cross" or args.since or args.until or args.limit:
+            print("--from-capture replays one CROSS capture: use it with `pull cross` alone", file=sys.stderr)
+            return 2
+        try:
+            reports.append(replay_cross(args.data_dir, args.from_capture))
+        except CaptureError as error:
+            print(f"cross: {error}", file=sys.stderr)
+            return 1
+        print(reports[-1].summary(), flush=True)
+        sources = []
     for source in sources:
         if source == "cross":
             options = CrossOptions(
@@ -117,7 +139,7 @@ def _pull(args: argparse.Namespace) -> int:
             reports.append(pull_agency_links(client, args.data_dir, curated, today))
         print(reports[-1].summary(), flush=True)
     # New rulings or ICPs: update the index once, which also re-picks the related rulings.
-    if any(report.files_written for report in reports if report.source in ("cross", "icp")):
+    if any(report.files_written for report in reports if report.source.startswith(("cross", "icp"))):
         from .indexing import sync_index
 
         synced = sync_index(args.centers_dir, args.data_dir, args.index_dir)
@@ -160,6 +182,7 @@ def _search(args: argparse.Namespace) -> int:
         " ".join(args.words),
         hts=args.hts,
         center=args.center,
+        cbp=args.cbp_center,
         collection=args.collection,
         status=args.status,
         since=args.since,
@@ -176,6 +199,7 @@ def _search(args: argparse.Namespace) -> int:
                 "subject": hit.subject,
                 "status": hit.status,
                 "centers": hit.centers,
+                "cbp_center": hit.cbp.split(",")[0] if hit.cbp else None,
                 "tariffs": hit.tariffs,
                 "url": f"https://rulings.cbp.gov/ruling/{hit.number}",
             }
@@ -249,7 +273,11 @@ def main(argv: list[str] | None = None) -> int:
     search = commands.add_parser("search", help="search pulled rulings")
     search.add_argument("words", nargs="*", help="words to find in subjects and texts")
     search.add_argument("--hts", help="HTS prefix in any form: 8471, 8471.30, 8471.30.01")
-    search.add_argument("--center", help="Center id, e.g. electronics")
+    search.add_argument("--center", help="Center id the site routes rulings to by heading, e.g. electronics")
+    search.add_argument(
+        "--cbp-center",
+        help="rulings in which CBP itself names a Center (CROSS commodity grouping): a Center id or an ACE code (CEE007)",
+    )
     search.add_argument("--collection", choices=["NY", "HQ", "ny", "hq"])
     search.add_argument("--status", choices=["active", "modified", "revoked", "operationally_revoked"])
     search.add_argument("--since", type=_date, help="first ruling date")
@@ -269,6 +297,19 @@ def main(argv: list[str] | None = None) -> int:
     pull.add_argument("--until", type=_date, help="CROSS: last ruling date to fetch (default: today)")
     pull.add_argument("--limit", type=int, help="CROSS: stop after N rulings (for trials)")
     pull.add_argument("--with-text", action="store_true", help="CROSS: also fetch each ruling's full text")
+    pull.add_argument(
+        "--from-capture",
+        type=Path,
+        metavar="DIR",
+        help="CROSS: replay recorded responses (DIR/capture.json, DIR/search_pages/, DIR/rulings/) "
+        "instead of fetching; no network",
+    )
+    pull.add_argument(
+        "--from-catalogue",
+        type=Path,
+        metavar="DIR",
+        help="ICP: seed data/icps.jsonl from DIR/catalogue.csv (described by DIR/seed.json); no network",
+    )
     pull.add_argument("--force", action="store_true", help="ignore the cache and fetch everything again")
     pull.add_argument(
         "--cross-base-url",

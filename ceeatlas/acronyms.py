@@ -45,8 +45,8 @@ def spell_out_first_use(page: str) -> str:
         if _in_citation(before, after):
             continue  # "79 FR 34334", "19 CFR 177.1": spelled out at the next plain use
         seen.add(term)
-        if before.rstrip().endswith(f"{written} ("):
-            continue  # already spelled out by the writer
+        if before.rstrip().endswith((f"{written} (", written)):
+            continue  # already spelled out by the writer ("... Opportunity Act (AGOA)" or "... Act AGOA")
         if before.endswith("(") and after.startswith(")"):
             # "Center number (ACE)": "(Automated Commercial Environment, ACE)", not nested brackets
             pieces += [page[done : match.start()], f"{written}, ", match.group(0)]

@@ -23,6 +23,7 @@ from .models import (
     Events,
     Glossary,
     HtsStructure,
+    IcpTopics,
     Picker,
     Processes,
     Programs,
@@ -48,6 +49,7 @@ SUPPORT_MODELS = {
     "trade-issues.yaml": TradeIssues,
     "events.yaml": Events,
     "glossary.yaml": Glossary,
+    "icp-topics.yaml": IcpTopics,
 }
 RESERVED_FILES = set(SUPPORT_MODELS)
 
@@ -97,6 +99,7 @@ class CuratedData:
     trade_issues: TradeIssues
     events: Events
     glossary: Glossary
+    icp_topics: IcpTopics
 
 
 def _line_of(node: yaml.Node | None, location: Sequence[Any]) -> int:
@@ -220,6 +223,7 @@ def load_curated(root: Path) -> CuratedData:
         trade_issues=loaded["trade-issues.yaml"],
         events=loaded["events.yaml"],
         glossary=loaded["glossary.yaml"],
+        icp_topics=loaded["icp-topics.yaml"],
     )
 
 

@@ -36,12 +36,24 @@ OPEN_DATA_FIELDS = [
     ("status", "active, modified, revoked or operationally_revoked, as of the last pull."),
     (
         "tariffs",
-        "Tariff numbers the ruling names, 10 digits in CROSS form (6109.10.0040); JSON list, or ';'-separated in CSV.",
+        "Tariff numbers CROSS lists for the ruling, in CROSS form at the length CROSS gives them "
+        "(6109.10.0040, or 8 digits such as 9817.00.96); JSON list, or ';'-separated in CSV.",
     ),
-    ("headings", "The 4-digit HTS headings of those tariffs."),
+    (
+        "letter_tariffs",
+        "When no tariff number routes the ruling: the numbers this site read from the letter for the goods "
+        "(its reading of CBP's text, not a number CROSS lists).",
+    ),
+    ("routed_by", "tariffs, letter (by letter_tariffs) or none (the ruling is on the Unassigned list)."),
+    ("headings", "The 4-digit HTS headings the ruling is listed under on this site."),
     (
         "centers",
         "Ids of the Centers those headings resolve to on this site (see the scope table; some rows are approximate).",
+    ),
+    (
+        "cbp_center_code",
+        "CBP's own Center label on the ruling (CROSS commodity grouping, an ACE code such as CEE008), if any. "
+        "It can differ from the Centers this site routes the ruling to.",
     ),
     ("modified_by", "Rulings that modify this one."),
     ("revoked_by", "Rulings that revoke this one."),
@@ -49,7 +61,14 @@ OPEN_DATA_FIELDS = [
     ("usmca", "true if CROSS flags the ruling as USMCA."),
     ("nafta", "true if CROSS flags the ruling as NAFTA."),
     ("source_url", "The ruling's page in CROSS."),
-    ("fetched_at", "When this project last saw the record change, YYYY-MM-DD."),
+    (
+        "capture",
+        "The recorded capture the record was replayed from (see About the data), or empty when it was pulled live.",
+    ),
+    (
+        "fetched_at",
+        "When the record was fetched from CROSS (for a capture, when it was captured), YYYY-MM-DD.",
+    ),
 ]
 
 
@@ -93,11 +112,12 @@ def atom_feed(
     for icp in icps[:FEED_ENTRIES]:
         entry = ET.Element(f"{{{ATOM}}}entry")
         digest = hashlib.sha1(icp.title.encode()).hexdigest()[:12]
-        _sub(entry, "id", icp.url if icp.url.startswith("http") else f"{self_url}#icp-{digest}")
+        url = icp.url or ""
+        _sub(entry, "id", url if url.startswith("http") else f"{self_url}#icp-{digest}")
         _sub(entry, "title", f"Informed Compliance Publication: {icp.title}")
         _sub(entry, "updated", _stamp(icp.fetched_at))
-        if icp.url.startswith(("http://", "https://")):
-            _sub(entry, "link", href=icp.url)
+        if url.startswith(("http://", "https://")):
+            _sub(entry, "link", href=url)
         entries.append((icp.fetched_at, entry))
     entries.sort(key=lambda pair: pair[0], reverse=True)
     _sub(feed, "id", feed_id)
@@ -172,6 +192,14 @@ def write_open_data(
     def centers_of() -> dict[str, list[str]]:  # only when some line is not in the cache
         return centers_by_number(routing)
 
+    @functools.cache
+    def headings_of() -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for heading in sorted(routing.by_heading):
+            for ruling in routing.by_heading[heading]:
+                found.setdefault(ruling.number, []).append(heading)
+        return found
+
     def render(ruling: Ruling) -> tuple[str, str]:
         """A ruling's JSON Lines line and CSV line."""
         record = {
@@ -181,14 +209,22 @@ def write_open_data(
             "subject": ruling.subject,
             "status": ruling.status.value,
             "tariffs": ruling.tariffs,
-            "headings": sorted({t[:4] for t in ruling.tariffs}),
+            "letter_tariffs": ruling.letter_tariffs,
+            "routed_by": "letter"
+            if ruling.number in routing.by_letter
+            else "tariffs"
+            if ruling.number in centers_of()
+            else "none",
+            "headings": headings_of().get(ruling.number, []),
             "centers": centers_of().get(ruling.number, []),
+            "cbp_center_code": ruling.cbp_center_code,
             "modified_by": ruling.modified_by,
             "revoked_by": ruling.revoked_by,
             "categories": ruling.categories,
             "usmca": ruling.usmca,
             "nafta": ruling.nafta,
             "source_url": ruling.source_url,
+            "capture": ruling.capture,
             "fetched_at": ruling.fetched_at.isoformat(),
         }
         buffer.seek(0)

@@ -7,8 +7,9 @@ No server and no big download: a query fetches only the files it needs.
   assets/rulings/words/<xx>.json         subject words starting with xx -> ruling ids
   assets/rulings/docs/<block>.json       rulings by id (id = position, newest first)
 
-A row is [number, collection, date, subject, tariffs, status, centers]. Common words keep only
-their newest WORD_CAP ids, which bounds every file and so the first download.
+A row is [number, collection, date, subject, tariffs, status, centers, letter tariffs, CBP label]:
+the last two are "" when the ruling has none (see Ruling.letter_tariffs and cbp_label). Common
+words keep only their newest WORD_CAP ids, which bounds every file and so the first download.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pathlib import Path
 from .files import write_output
 from .fragments import NO_CACHE, FragmentCache
 from .models import Ruling
-from .pulled import PulledData, Routing, centers_by_number
+from .pulled import PulledData, Routing, cbp_label, centers_by_number
 
 FOLDER = "assets/rulings"
 SPLIT_AT = 1500  # rulings per heading file before it is split by subheading
@@ -58,6 +59,7 @@ def write_finder_data(
     routing: Routing,
     center_ids: list[str],
     cache: FragmentCache = NO_CACHE,
+    code_names: dict[str, str] | None = None,
 ) -> dict:
     """Write the files; returns sizes for the benchmark (largest file, totals)."""
     root = site_dir / FOLDER
@@ -82,6 +84,8 @@ def write_finder_data(
                     " ".join(ruling.tariffs),
                     STATUS_CODES[ruling.status.value],
                     sorted(center_index[center] for center in centers_of().get(ruling.number, [])),
+                    " ".join(ruling.letter_tariffs),
+                    cbp_label(ruling, code_names or {}) or "",
                 ]
             ),
             " ".join(sorted(words_of(ruling.subject))),
@@ -101,7 +105,8 @@ def write_finder_data(
             continue
         by_subheading: dict[str, list[Ruling]] = defaultdict(list)
         for ruling in rulings:
-            for tariff in {t.replace(".", "")[:6] for t in ruling.tariffs if t.startswith(heading)}:
+            numbers = ruling.tariffs if ruling.number not in routing.by_letter else ruling.letter_tariffs
+            for tariff in {t.replace(".", "")[:6] for t in numbers if t.startswith(heading)}:
                 by_subheading[tariff].append(ruling)
         for subheading, members in by_subheading.items():
             sizes[f"hts/{heading}/{subheading}"] = _dump_rows(

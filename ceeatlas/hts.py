@@ -80,3 +80,10 @@ def level_name(digits: str) -> str:
         8: "tariff rate line",
         10: "statistical reporting number",
     }[len(digits)]
+
+
+def tariff_htsus(cross_code: str) -> str:
+    """'6109.10.0040' (CROSS form, as stored) -> '6109.10.00.40' (HTSUS form, as printed)."""
+    if len(cross_code) == 12 and cross_code[4] == cross_code[7] == "." and cross_code.count(".") == 2:
+        return cross_code[:10] + "." + cross_code[10:]  # the usual form, once per ruling at 200,000
+    return htsus_form(cross_code.replace(".", ""))

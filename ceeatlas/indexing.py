@@ -16,6 +16,7 @@ compares every ruling again.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from . import search_index
 from .curated import CuratedData, load_curated
 from .fragments import context_digest
 from .models import Ruling, RulingText
-from .pulled import PulledData, centers_by_number, route
+from .pulled import PulledData, ace_code_map, centers_by_number, route, title_key
 from .store import (
     RELATED_FILE,
     RULINGS_DIR,
@@ -122,12 +123,26 @@ def routing_digest(curated: CuratedData) -> str:
     """What a ruling's document depends on besides the ruling itself: the scope and the HTS
     chapters its Centers come from, and this package's code (how a line is read, how it is
     routed), so a change to any of them compares every ruling again."""
-    return context_digest(curated.scope.model_dump_json(), curated.hts.model_dump_json())
+    return context_digest(
+        curated.scope.model_dump_json(),
+        curated.hts.model_dump_json(),
+        json.dumps(ace_code_map(curated.centers), sort_keys=True),
+    )
 
 
-def centers_of(curated: CuratedData, rulings: list[Ruling]) -> dict[str, list[str]]:
-    """Ruling number -> the Centers it is routed to, by the routing the site uses."""
-    return centers_by_number(route(PulledData(root=Path(), rulings=rulings), curated.scope, curated.hts))
+def routed_of(curated: CuratedData, rulings: list[Ruling]) -> dict[str, search_index.Routed]:
+    """Ruling number -> how the site routes it: its Centers, and the Center CBP names."""
+    ace_codes = ace_code_map(curated.centers)
+    centers = centers_by_number(route(PulledData(root=Path(), rulings=rulings), curated.scope, curated.hts))
+    return {
+        ruling.number: search_index.Routed(
+            centers=tuple(centers.get(ruling.number, ())),
+            cbp=",".join(
+                part for part in (ace_codes.get(ruling.cbp_center_code or ""), ruling.cbp_center_code) if part
+            ),
+        )
+        for ruling in rulings
+    }
 
 
 def sync_index(
@@ -187,14 +202,14 @@ def sync_index(
         selected = [rulings[n] for n in sorted(touched) if n in rulings]
         removed = sorted(n for n in touched if n not in rulings)
         report = search_index.update(
-            index_dir, state, selected, centers_of(curated, selected), texts, removed, sources=sources
+            index_dir, state, selected, routed_of(curated, selected), texts, removed, sources=sources
         )
     else:
         selected = sorted(rulings.values(), key=lambda r: (r.date, r.number), reverse=True)
         report = search_index.sync(
             index_dir,
             selected,
-            centers_of(curated, selected),
+            routed_of(curated, selected),
             texts,
             procs=procs,
             sources=sources,
@@ -216,8 +231,13 @@ def write_related(curated: CuratedData, data_dir: Path, index_dir: Path) -> bool
         for center_id, center in curated.centers.items():
             words = " ".join(item.text for item in center.industries) or center.name
             related["centers"][center_id] = searcher.related(words, center=center_id, limit=10)
+        topics = {title_key(topic.title): topic.hts for topic in curated.icp_topics.topics}
         for icp in load_icps(data_dir):
-            related["icps"][icp.url] = searcher.related(icp.title, hts=icp.hts or None, limit=5)
+            # Only publications about goods: a word match for "Prior Disclosure" or "Drawback"
+            # picks rulings that merely share a word.
+            codes = icp.hts or topics.get(title_key(icp.title))
+            if codes:
+                related["icps"][icp.key] = searcher.related(icp.title, hts=codes, limit=5)
     finally:
         searcher.close()
     return write_related_file(data_dir / RELATED_FILE, related)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
@@ -292,6 +292,8 @@ class SharedFacts(Strict):
     authority: list[SourcedText] = Field(default_factory=list)
     legal_basis: list[Milestone] = Field(default_factory=list)
     uncertainties: list[SourcedText] = Field(default_factory=list)
+    # How many rulings CROSS holds: shown wherever the site says what share of them it has.
+    cross_total: SourcedValue | None = None
 
 
 # ---------------------------------------------------------------------------------------
@@ -317,7 +319,8 @@ class RulingStatus(StrEnum):
 
 
 class Ruling(Pulled):
-    """One CROSS ruling, normalised. `tariffs` are 10-digit codes in CROSS form (6109.10.0040)."""
+    """One CROSS ruling, normalised. `tariffs` are in CROSS form at the length CROSS gives them:
+    10 digits (6109.10.0040) or 8 (9817.00.96); an 8-digit number is never padded."""
 
     number: Annotated[str, Field(pattern=r"^[A-Z]?\d{5,6}$")]
     collection: str = Field(pattern=r"^(NY|HQ)$")
@@ -334,8 +337,23 @@ class Ruling(Pulled):
     related: list[str] = Field(default_factory=list)
     usmca: bool = False
     nafta: bool = False
+    # CBP's own label: CROSS's `commodityGrouping`, the ACE code of a Center ("CEE008"), kept as
+    # CBP gives it (the build names the Center through the curated ACE codes; an unknown code
+    # is shown and reported, never dropped). Taken from the search row, or, when the row has
+    # none, from the control number of the letter ("CLA-2-85:OT:RR:NC:CEE007:N2:220").
+    cbp_center_code: str | None = None
+    cbp_center_code_from: Literal["search", "letter"] | None = None
+    # When no tariff number of the row names a heading of chapters 01-97: the numbers the letter
+    # gives for the goods ("The applicable subheading ... will be 5603.93.0090"), and which rule
+    # of ceeatlas.sources.cross.goods_numbers found them. Routing by them is labelled as such.
+    # letter_rule "none": the letter was read and gives no number for the goods.
+    letter_tariffs: list[str] = Field(default_factory=list)
+    letter_rule: Literal["stated", "classified", "none"] | None = None
     source_url: Url
-    fetched_at: dt.date
+    # Where the record came from: None for a live pull, else the id of the recorded capture it
+    # was replayed from (described in data/manifest.json under "captures").
+    capture: str | None = None
+    fetched_at: dt.date  # the day the record was fetched from CROSS (for a capture: captured)
 
     @property
     def cross_url(self) -> str:
@@ -346,7 +364,25 @@ class RulingText(Pulled):
     number: str
     text: str
     document_url: Url | None = None
+    capture: str | None = None  # as on Ruling
     fetched_at: dt.date
+
+
+class CaptureInfo(Pulled):
+    """captures/<id>/capture.json: what a folder of recorded CROSS responses is and where it came
+    from. Every record replayed from it names the capture; its dates become the records' dates."""
+
+    id: Annotated[str, Field(pattern=SLUG_PATTERN)]
+    title: Text
+    collection: str = Field(pattern=r"^(NY|HQ|ALL)$")
+    captured_from: Url  # the server the responses came from
+    captured_by: Text  # who recorded the responses
+    repository: Url  # where the copy was read
+    commit: Annotated[str, Field(pattern=r"^[0-9a-f]{40}$")]
+    captured_on: dt.date  # when the responses were fetched (or the latest date they can be from)
+    captured_on_note: Text  # how `captured_on` is known
+    copied_on: dt.date  # when this project copied the files
+    licence: Text
 
 
 class IcpScope(StrEnum):
@@ -355,17 +391,36 @@ class IcpScope(StrEnum):
 
 
 class Icp(Pulled):
-    """One Informed Compliance Publication link from CBP's listing page."""
+    """One Informed Compliance Publication: a link on CBP's listing page (live pull), or a row of
+    a seed catalogue assembled from captures and secondary sources (see `seed`)."""
 
     title: Text
-    url: str  # the parser keeps http(s) links only; the renderer re-checks, so data/ edits stay harmless
-    kind: str = Field(pattern=r"^(pdf|document|page)$")
+    # The parser keeps http(s) links only; the renderer re-checks, so data/ edits stay harmless.
+    # None: no address for the publication is known (the page links to CBP's listing instead).
+    url: str | None
+    kind: str = Field(pattern=r"^(pdf|document|page|unknown)$")
     scope: IcpScope
     hts: list[str] = Field(default_factory=list)  # 4-digit headings or 2-digit chapters named in the title
     group: str | None = None  # the heading above the link on the listing page, if any
     dates: list[str] = Field(default_factory=list)  # as printed near the link ("January 2017")
+    # Seed records only: where the title was seen ("listing": CBP's listing as captured,
+    # "listing-2016": only a 2016 capture of it, "elsewhere": trade press or copies of the PDF),
+    # the catalogue's evidence for the title, the link and the dates as written, and the dates
+    # it states.
+    title_seen: Literal["listing", "listing-2016", "elsewhere"] | None = None
+    title_evidence: str | None = None
+    link_evidence: str | None = None
+    date_evidence: str | None = None
+    first_published: str | None = None
+    revisions: str | None = None
+    seed: str | None = None  # the seed catalogue a record came from; None: CBP's listing, pulled live
     source_url: Url
     fetched_at: dt.date
+
+    @property
+    def key(self) -> str:
+        """What identifies the publication across pulls: its address, or its title without one."""
+        return self.url or f"title:{self.title}"
 
 
 class LinkCheck(Pulled):
@@ -557,6 +612,33 @@ class Glossary(Strict):
     def _unique_terms(cls, terms: list[GlossaryTerm]) -> list[GlossaryTerm]:
         _reject_duplicates([term.term for term in terms], "glossary terms")
         return terms
+
+
+def _check_hts_code(value: str) -> str:
+    if not re.fullmatch(r"\d{2}|\d{4}", value):
+        raise ValueError("use a 2-digit chapter or a 4-digit heading")
+    return value
+
+
+class IcpTopic(Strict):
+    """This project's mapping of one commodity ICP, whose title names no heading, to the
+    headings or chapters of its subject (an inference, labelled so on the site)."""
+
+    title: Text
+    hts: list[Annotated[str, AfterValidator(_check_hts_code)]] = Field(min_length=1)
+    reason: Text
+
+
+class IcpTopics(Strict):
+    compiled: dt.date
+    sources: list[Source] = Field(min_length=1)
+    topics: list[IcpTopic] = Field(min_length=1)
+
+    @field_validator("topics")
+    @classmethod
+    def _unique_titles(cls, topics: list[IcpTopic]) -> list[IcpTopic]:
+        _reject_duplicates([topic.title.lower() for topic in topics], "titles")
+        return topics
 
 
 class PickerOption(Strict):

@@ -13,15 +13,16 @@ import json
 import math
 import sys
 import time
-from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from pydantic import ValidationError
+
 from .curated import CuratedData
 from .http import FetchError, HttpClient
-from .models import Ruling, RulingStatus, RulingText
+from .models import CaptureInfo, Icp, Ruling, RulingStatus, RulingText
 from .sources import agency_links, cross, icp
 from .store import (
     ICPS_FILE,
@@ -39,6 +40,7 @@ from .store import (
 
 INCREMENTAL_OVERLAP_DAYS = 30  # CBP publishes some rulings weeks after their date
 REVOKED = (RulingStatus.revoked, RulingStatus.operationally_revoked)
+PROVENANCE = {"fetched_at", "capture"}  # where and when a record was seen, not what it says
 
 
 @dataclass
@@ -222,7 +224,7 @@ def pull_cross(client: HttpClient, data_dir: Path, options: CrossOptions, today:
     for rows in _window_pages(client, options, since, until, report):
         for row in rows:
             try:
-                ruling = cross.parse_row(row, base_url=options.base_url, fetched_at=today)
+                ruling = cross.parse_row(row, fetched_at=today)
             except cross.ParseError as error:
                 report.failed.append(f"row: {error}")
                 continue
@@ -237,9 +239,8 @@ def pull_cross(client: HttpClient, data_dir: Path, options: CrossOptions, today:
 
     if options.limit:
         fetched = dict(list(fetched.items())[: options.limit])
-    _merge_rulings(data_dir, fetched, report)
-    if options.with_text:
-        _pull_texts(client, data_dir, options, fetched, today, report)
+    fetch_text = _live_text_fetcher(client, options.base_url, today) if options.with_text else None
+    _store_cross(data_dir, fetched, fetch_text, report)
     if report.files_written:
         count, last_date = _ruling_totals(data_dir)
         _update_manifest(data_dir, manifest, "cross", report, today, count=count, last_date=last_date)
@@ -272,13 +273,58 @@ def _pull_recent(
             if not rows:
                 report.failed.append(f"{number}: listed as recent but not found by search")
                 continue
-            fetched[number] = cross.parse_row(rows[0], base_url=options.base_url, fetched_at=today)
+            fetched[number] = cross.parse_row(rows[0], fetched_at=today)
         except (FetchError, cross.ParseError) as error:
             report.failed.append(f"{number}: {error}")
 
 
+# A source of letter texts for _store_cross: the text of one ruling, or None when the source
+# has none (a capture holds texts for some rulings only). Raises TextUnavailable for a failure
+# worth reporting.
+TextSource = Callable[[Ruling], RulingText | None]
+
+
+class TextUnavailable(Exception):
+    """A ruling's text could not be had; the message says why."""
+
+
+def _live_text_fetcher(client: HttpClient, base_url: str, today: dt.date) -> TextSource:
+    def fetch(ruling: Ruling) -> RulingText:
+        try:
+            number, text, document = cross.parse_detail(cross.fetch_detail(client, base_url, ruling.number))
+        except cross.RulingNotFound as error:
+            raise TextUnavailable("not found (CROSS answered HTTP 500 for its text)") from error
+        except (FetchError, cross.ParseError) as error:
+            raise TextUnavailable(f"text: {error}") from error
+        return RulingText(
+            number=number, text=text, document_url=cross.document_page(document), fetched_at=today
+        )
+
+    return fetch
+
+
+def _store_cross(
+    data_dir: Path,
+    fetched: dict[str, Ruling],
+    fetch_text: TextSource | None,
+    report: PullReport,
+    progress: bool = True,
+) -> None:
+    """The one way CROSS records reach data/, pulled live or replayed from a capture: store the
+    texts asked for, add what each ruling's letter says (when data/ holds its text), then fold
+    the rulings into their month shards."""
+    texts = _store_texts(data_dir, fetched, fetch_text, report, Progress("cross texts") if progress else None)
+    for number, text in texts.items():
+        fetched[number] = cross.with_letter(fetched[number], text.text)
+    _merge_rulings(data_dir, fetched, report)
+
+
 def _merge_rulings(data_dir: Path, fetched: dict[str, Ruling], report: PullReport) -> None:
-    """Fold fetched rulings into their month shards; a ruling whose date moved leaves its old shard."""
+    """Fold fetched rulings into their month shards; a ruling whose date moved leaves its old shard.
+
+    A record never replaces one fetched later (an old capture replayed after a live pull changes
+    nothing). A live record that only confirms a replayed one replaces it, so the record says it
+    was seen live, but counts as unchanged."""
     where: dict[str, Path] = {}
     for path in ruling_shards(data_dir):
         with path.open(encoding="utf-8") as stream:
@@ -293,20 +339,25 @@ def _merge_rulings(data_dir: Path, fetched: dict[str, Ruling], report: PullRepor
         return shards[path]
 
     for ruling in fetched.values():
-        target = ruling_shard(data_dir, ruling.date)
         old_path = where.get(ruling.number)
         old = shard(old_path).get(ruling.number) if old_path else None
         if old is None:
             report.new += 1
             if ruling.status in REVOKED:
                 report.revoked += 1
-        elif old.model_dump(exclude={"fetched_at"}) != ruling.model_dump(exclude={"fetched_at"}):
+        elif old.fetched_at > ruling.fetched_at or old.model_dump(exclude=PROVENANCE) == ruling.model_dump(
+            exclude=PROVENANCE
+        ):
+            report.unchanged += 1
+            if not (
+                old.capture is not None and ruling.capture is None and old.fetched_at <= ruling.fetched_at
+            ):
+                ruling = old  # keep the old record and its fetched_at: no diff
+        else:
             report.changed += 1
             if ruling.status != old.status and ruling.status in REVOKED:
                 report.revoked += 1
-        else:
-            report.unchanged += 1
-            ruling = old  # keep the old record and its fetched_at: no diff
+        target = ruling_shard(data_dir, ruling.date)
         if old_path is not None and old_path != target:
             del shard(old_path)[ruling.number]
         shard(target)[ruling.number] = ruling
@@ -320,39 +371,157 @@ def _merge_rulings(data_dir: Path, fetched: dict[str, Ruling], report: PullRepor
             report.files_written += 1
 
 
-def _pull_texts(
-    client: HttpClient,
+def _store_texts(
     data_dir: Path,
-    options: CrossOptions,
     fetched: dict[str, Ruling],
-    today: dt.date,
+    fetch_text: TextSource | None,
     report: PullReport,
-) -> None:
-    by_shard: dict[Path, dict[str, RulingText]] = defaultdict(dict)
-    progress = Progress("cross texts")
+    progress: Progress | None,
+) -> dict[str, RulingText]:
+    """The texts data/ holds for the fetched rulings, after fetching the missing ones from
+    `fetch_text` (none: only what data/ holds). A stored text is never fetched again."""
+    by_shard: dict[Path, dict[str, RulingText]] = {}
+    texts: dict[str, RulingText] = {}
+    added: set[Path] = set()
     for index, ruling in enumerate(sorted(fetched.values(), key=lambda r: r.number), start=1):
         path = ruling_shard(data_dir, ruling.date, TEXTS_DIR)
         if path not in by_shard:
             by_shard[path] = {record.number: record for record in read_jsonl(path, RulingText)}
-        if ruling.number in by_shard[path]:
-            continue
-        try:
-            number, text, document = cross.parse_detail(
-                cross.fetch_detail(client, options.base_url, ruling.number)
-            )
-            document_url = f"{options.base_url}{document}" if document and document.startswith("/") else None
-            by_shard[path][ruling.number] = RulingText(
-                number=number, text=text, document_url=document_url, fetched_at=today
-            )
-        except cross.RulingNotFound:
-            report.failed.append(f"{ruling.number}: not found (CROSS answered HTTP 500 for its text)")
-        except (FetchError, cross.ParseError) as error:
-            report.failed.append(f"{ruling.number} text: {error}")
-        progress.update(index, len(fetched), "texts")
-    progress.close()
-    for path, records in sorted(by_shard.items()):
-        if write_jsonl(path, sorted(records.values(), key=lambda r: r.number)):
+        stored = by_shard[path].get(ruling.number)
+        if stored is None and fetch_text is not None:
+            try:
+                stored = fetch_text(ruling)
+            except TextUnavailable as error:
+                report.failed.append(f"{ruling.number}: {error}")
+            if stored is not None:
+                by_shard[path][ruling.number] = stored
+                added.add(path)
+            if progress:
+                progress.update(index, len(fetched), "texts")
+        if stored is not None:
+            texts[ruling.number] = stored
+    if progress:
+        progress.close()
+    for path in sorted(added):
+        if write_jsonl(path, sorted(by_shard[path].values(), key=lambda r: r.number)):
             report.files_written += 1
+    return texts
+
+
+# ---------------------------------------------------------------------------------------
+# CROSS, replayed from a capture
+# ---------------------------------------------------------------------------------------
+
+CAPTURE_INFO = "capture.json"
+
+
+class CaptureError(Exception):
+    """A capture folder cannot be replayed; the message names the file and what is wrong."""
+
+
+def read_capture_info(capture_dir: Path) -> CaptureInfo:
+    path = capture_dir / CAPTURE_INFO
+    try:
+        return CaptureInfo.model_validate_json(path.read_bytes())
+    except OSError as error:
+        raise CaptureError(f"{path}: cannot read: {error.strerror}") from error
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"]) or "(file)"
+        raise CaptureError(f"{path}: {field}: {first['msg']}") from error
+
+
+def _read_capture_json(path: Path) -> object:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise cross.ParseError(f"not a JSON response: {error}") from error
+
+
+def replay_cross(data_dir: Path, capture_dir: Path) -> PullReport:
+    """Replay recorded CROSS responses (capture_dir/search_pages/*.json from /api/search and
+    capture_dir/rulings/<NUMBER>.json from /api/ruling) through the parse, text and merge path
+    of a live pull. Records name the capture and carry its capture date, so replaying twice
+    changes nothing. The manifest lists the capture apart from live pulls: the first live pull
+    after a seed still backfills everything, then goes incremental."""
+    report = PullReport(source=f"cross (capture {capture_dir})")
+    started = time.monotonic()
+    info = read_capture_info(capture_dir)
+
+    def parse(row: object, where: str) -> Ruling | None:
+        try:
+            if not isinstance(row, dict):
+                raise cross.ParseError("a row that is not an object")
+            return cross.parse_row(row, fetched_at=info.captured_on, capture=info.id)
+        except cross.ParseError as error:
+            report.failed.append(f"{where}: {error}")
+            return None
+
+    fetched: dict[str, Ruling] = {}
+    rows = 0
+    pages = sorted((capture_dir / "search_pages").glob("*.json"))
+    if not pages:
+        raise CaptureError(f"{capture_dir}/search_pages/ holds no recorded search responses (*.json)")
+    for path in pages:
+        try:
+            page = cross.parse_search(_read_capture_json(path))
+        except cross.ParseError as error:
+            report.failed.append(f"{path.name}: {error}")
+            continue
+        rows += len(page.rows)
+        for row in page.rows:
+            if ruling := parse(row, path.name):
+                fetched[ruling.number] = ruling  # a row repeated across pages is the same ruling
+    details = {path.stem.upper(): path for path in (capture_dir / "rulings").glob("*.json")}
+    for number, path in sorted(details.items()):
+        # A ruling known only from its detail response: that response is the record at hand.
+        if number not in fetched:
+            try:
+                payload = _read_capture_json(path)
+            except cross.ParseError as error:
+                report.failed.append(f"{path.name}: {error}")
+                continue
+            if ruling := parse(payload, path.name):
+                fetched[ruling.number] = ruling
+
+    def recorded_text(ruling: Ruling) -> RulingText | None:
+        path = details.get(ruling.number)
+        if path is None:
+            return None  # the capture holds texts for some rulings only
+        try:
+            number, text, document = cross.parse_detail(_read_capture_json(path))
+        except cross.ParseError as error:
+            raise TextUnavailable(f"{path.name}: {error}") from error
+        if number != ruling.number:
+            raise TextUnavailable(f"{path.name} holds the text of {number}")
+        return RulingText(
+            number=number,
+            text=text,
+            document_url=cross.document_page(document),
+            capture=info.id,
+            fetched_at=info.captured_on,
+        )
+
+    _store_cross(data_dir, fetched, recorded_text, report, progress=False)  # local files: no waiting
+    replayed = list(fetched.values())
+    entry = {
+        **info.model_dump(mode="json", exclude={"id"}),
+        "rows": rows,
+        "rulings": len(replayed),
+        "texts": sum(1 for ruling in replayed if ruling.number in details),
+        "first_date": min((r.date for r in replayed), default=info.captured_on).isoformat(),
+        "last_date": max((r.date for r in replayed), default=info.captured_on).isoformat(),
+    }
+    manifest = read_manifest(data_dir)
+    updated = {
+        **manifest,
+        "as_of": max(manifest.get("as_of", ""), info.captured_on.isoformat()),
+        "captures": {**manifest.get("captures", {}), info.id: entry},
+    }
+    if write_manifest(data_dir, updated):
+        report.files_written += 1
+    report.seconds = time.monotonic() - started
+    return report
 
 
 def _ruling_totals(data_dir: Path) -> tuple[int, str | None]:
@@ -389,8 +558,9 @@ def _update_manifest(
 
 
 def pull_icps(client: HttpClient, data_dir: Path, base_url: str, today: dt.date) -> PullReport:
-    from .models import Icp
-
+    """CBP's listing page replaces what data/icps.jsonl holds, seed records included: a
+    publication the page no longer lists is gone, and a seeded title the page lists is its
+    live record from now on."""
     report = PullReport(source="icp")
     started, requests_before = time.monotonic(), client.requests_made
     client.not_before = None if client.force else time.time()  # one page: always fetch it fresh
@@ -401,10 +571,49 @@ def pull_icps(client: HttpClient, data_dir: Path, base_url: str, today: dt.date)
         report.failed.append(f"ICP listing: {error}")
         report.requests = client.requests_made - requests_before
         return report
-    previous = {item.url: item for item in read_jsonl(data_dir / ICPS_FILE, Icp)}
+    _store_icps(data_dir, items, report)
+    _update_manifest(data_dir, read_manifest(data_dir), "icp", report, today, count=len(items))
+    report.requests = client.requests_made - requests_before
+    report.seconds = time.monotonic() - started
+    return report
+
+
+SEED_INFO = "seed.json"
+
+
+def seed_icps(data_dir: Path, folder: Path) -> PullReport:
+    """Seed data/icps.jsonl from a catalogue (folder/catalogue.csv, described by folder/seed.json)
+    through the same store path as a live pull. Once a live pull has written the file, the
+    listing is the better record and a seed changes nothing."""
+    report = PullReport(source=f"icp (seed {folder})")
+    try:
+        info = json.loads((folder / SEED_INFO).read_text(encoding="utf-8"))
+        seed, assembled = info["id"], dt.date.fromisoformat(info["assembled_on"])
+        items = icp.parse_catalogue(
+            (folder / "catalogue.csv").read_text(encoding="utf-8"), seed=seed, fetched_at=assembled
+        )
+    except (OSError, ValueError, KeyError, TypeError, icp.ParseError) as error:
+        report.failed.append(f"{folder}: {error}")
+        return report
+    if any(item.seed is None for item in read_jsonl(data_dir / ICPS_FILE, Icp)):
+        print("icp: data/ holds ICPs pulled from CBP's listing; the seed changes nothing", file=sys.stderr)
+        return report
+    _store_icps(data_dir, items, report)
+    manifest = read_manifest(data_dir)
+    entry = {**info, "count": len(items)}
+    updated = {**manifest, "seeds": {**manifest.get("seeds", {}), "icp": entry}}
+    if write_manifest(data_dir, updated):
+        report.files_written += 1
+    return report
+
+
+def _store_icps(data_dir: Path, items: list[Icp], report: PullReport) -> None:
+    """Make data/icps.jsonl hold exactly `items`, keeping the record (and its fetch date) of a
+    publication that did not change."""
+    previous = {item.key: item for item in read_jsonl(data_dir / ICPS_FILE, Icp)}
     merged = []
     for item in items:
-        old = previous.get(item.url)
+        old = previous.get(item.key)
         if old is None:
             report.new += 1
             merged.append(item)
@@ -416,10 +625,6 @@ def pull_icps(client: HttpClient, data_dir: Path, base_url: str, today: dt.date)
             merged.append(old)
     if write_jsonl(data_dir / ICPS_FILE, merged):
         report.files_written += 1
-    _update_manifest(data_dir, read_manifest(data_dir), "icp", report, today, count=len(merged))
-    report.requests = client.requests_made - requests_before
-    report.seconds = time.monotonic() - started
-    return report
 
 
 # ---------------------------------------------------------------------------------------

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import re
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .models import HtsStructure, Icp, LinkCheck, Ruling, Scope
+from .models import Center, HtsStructure, Icp, LinkCheck, Ruling, Scope
 from .scope import chapter_scope, resolve_heading
 from .store import (
     RULINGS_DIR,
@@ -58,6 +59,18 @@ class PulledData:
         if source == "icp" and self.icps:
             return len(self.icps)
         return int(self.manifest.get("sources", {}).get(source, {}).get("count", 0))
+
+    @property
+    def captures(self) -> list[dict]:
+        """The recorded captures replayed into data/ (see ceeatlas.pull.replay_cross), by id."""
+        captures = self.manifest.get("captures", {})
+        found = []
+        for key in sorted(captures):
+            entry = {"id": key, **captures[key]}
+            for name in ("captured_on", "copied_on", "first_date", "last_date"):
+                entry[name] = dt.date.fromisoformat(entry[name])
+            found.append(entry)
+        return found
 
     def pulled_on(self, source: str) -> dt.date | None:
         value = self.manifest.get("sources", {}).get(source, {}).get("pulled_on")
@@ -121,8 +134,21 @@ class Routing:
     by_heading: dict[str, list[Ruling]] = field(default_factory=lambda: defaultdict(list))
     headings_of_center: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     unassigned: list[tuple[Ruling, str]] = field(default_factory=list)
+    # Rulings routed by the numbers their letter gives for the goods (their own route nowhere).
+    by_letter: set[str] = field(default_factory=set)
+    # CBP's own label (CROSS commodityGrouping): Center id -> rulings in which CBP names it,
+    # and the codes no curated Center carries (shown as given, and reported).
+    named_by_cbp: dict[str, list[Ruling]] = field(default_factory=lambda: defaultdict(list))
+    unknown_cbp_codes: dict[str, list[Ruling]] = field(default_factory=lambda: defaultdict(list))
     icps_by_center: dict[str, list[Icp]] = field(default_factory=lambda: defaultdict(list))
     icps_unrouted: list[Icp] = field(default_factory=list)
+    # ICPs routed by this project's mapping of their subject (centers/icp-topics.yaml), by key.
+    icps_by_topic: set[str] = field(default_factory=set)
+
+
+def title_key(title: str) -> str:
+    """A title compared loosely: "Ribbons & Trimmings" = "ribbons and trimmings"."""
+    return " ".join(re.findall(r"[a-z0-9]+", title.lower().replace("&", " and ")))
 
 
 def _heading_center(scope: Scope, reserved: set[str], heading: str) -> str | None:
@@ -132,31 +158,88 @@ def _heading_center(scope: Scope, reserved: set[str], heading: str) -> str | Non
     return match.center if match else None
 
 
-def route(pulled: PulledData, scope: Scope, hts: HtsStructure) -> Routing:
+def ace_code_map(centers: dict[str, Center]) -> dict[str, str]:
+    """ACE Center code ("CEE007") -> Center id, from the curated `ace_code` of each Center."""
+    return {center.ace_code.value: center_id for center_id, center in centers.items() if center.ace_code}
+
+
+def cbp_label(ruling, center_names: dict[str, str]) -> str | None:
+    """'CBP names: Electronics' from a ruling's CBP Center code (`center_names`: code -> name)."""
+    code = ruling.cbp_center_code
+    if not code:
+        return None
+    where = " (in the letter's control number)" if ruling.cbp_center_code_from == "letter" else ""
+    if code in center_names:
+        return f"CBP names{where}: {center_names[code]}"
+    return f"CBP label{where}: {code}, a code this site does not know"
+
+
+def unassigned_reason(ruling: Ruling) -> str:
+    """Why no Center follows from a ruling, in words."""
+    letter = {
+        None: "this site holds no letter text to read one from",
+        "none": "its letter gives no number for the goods either",
+    }.get(ruling.letter_rule, "")
+    if not ruling.tariffs and not ruling.unparsed_tariffs:
+        return f"No tariff number in CROSS (origin, marking and country rulings often have none); {letter}."
+    if ruling.tariffs and all(tariff[:2] in ("98", "99") for tariff in ruling.tariffs):
+        return (
+            "Only chapter 98 or 99 numbers (special provisions such as 9817.00.96), which do not say "
+            f"which Center handles the goods; {letter}."
+        )
+    return f"Only tariff numbers this site cannot read or place in a chapter 01-97 heading; {letter}."
+
+
+def route(
+    pulled: PulledData,
+    scope: Scope,
+    hts: HtsStructure,
+    ace_codes: dict[str, str] | None = None,
+    icp_topics: dict[str, list[str]] | None = None,
+) -> Routing:
+    """Rulings to Centers by the headings their tariff numbers name (chapters 01-97), or, when
+    those route nowhere, by the numbers their letter gives for the goods. `ace_codes` (see
+    ace_code_map) names the Center in CBP's own label. ICPs go by the headings or chapters their
+    title names, else by `icp_topics` (title_key -> codes), this project's mapping of subjects."""
     reserved = {f"{c.number:02d}" for c in hts.chapters if c.reserved}
     routing = Routing()
     owner: dict[str, str | None] = {}  # heading -> Center, resolved once per heading, not per ruling
     for ruling in pulled.rulings:  # newest first, so every list below is newest first
         centers: set[str] = set()
-        # Each heading once: a ruling often names several tariff numbers of one heading, and
-        # is still one ruling on that heading's list.
-        for heading in dict.fromkeys(tariff[:4] for tariff in ruling.tariffs):
-            if heading not in owner:
-                owner[heading] = _heading_center(scope, reserved, heading)
-            center = owner[heading]
-            if center is None:
-                continue
-            routing.by_heading[heading].append(ruling)
-            routing.headings_of_center[center].add(heading)
-            centers.add(center)
+        for numbers in (ruling.tariffs, ruling.letter_tariffs):
+            # Each heading once: a ruling often names several tariff numbers of one heading, and
+            # is still one ruling on that heading's list.
+            for heading in dict.fromkeys(tariff[:4] for tariff in numbers):
+                if heading not in owner:
+                    owner[heading] = _heading_center(scope, reserved, heading)
+                center = owner[heading]
+                if center is None:
+                    continue
+                routing.by_heading[heading].append(ruling)
+                routing.headings_of_center[center].add(heading)
+                centers.add(center)
+            if centers:
+                if numbers is ruling.letter_tariffs:
+                    routing.by_letter.add(ruling.number)
+                break
         for center in sorted(centers):
             routing.by_center[center].append(ruling)
         if not centers:
-            reason = "no tariff number" if not ruling.tariffs else "only special or unknown tariff numbers"
-            routing.unassigned.append((ruling, reason))
+            routing.unassigned.append((ruling, unassigned_reason(ruling)))
+        if ruling.cbp_center_code:
+            named = (ace_codes or {}).get(ruling.cbp_center_code)
+            if named:
+                routing.named_by_cbp[named].append(ruling)
+            else:
+                routing.unknown_cbp_codes[ruling.cbp_center_code].append(ruling)
     for icp in pulled.icps:
         centers = set()
-        for code in icp.hts:
+        codes = icp.hts
+        if not codes and icp_topics and icp.scope.value == "commodity":
+            codes = icp_topics.get(title_key(icp.title), [])
+            if codes:
+                routing.icps_by_topic.add(icp.key)
+        for code in codes:
             if len(code) == 4:
                 center = _heading_center(scope, reserved, code)
             else:

@@ -44,8 +44,9 @@ RELATED_STOPWORDS = frozenset(
     "about classification htsus heading headings".split()
 )
 # 2: date is a column only; keyword fields keep lengths. 3: fingerprints of the indexed fields,
-# and the caller's record of the data it indexed ("sources").
-INDEX_VERSION = 3
+# and the caller's record of the data it indexed ("sources"). 4: CBP's own Center label (cbp),
+# numbers read from the letter among the hts tokens.
+INDEX_VERSION = 4
 SORTS = ("date", "relevance")
 
 
@@ -58,6 +59,7 @@ def _schema() -> Schema:
         # per posting, a fifth of the build time).
         hts=KEYWORD(commas=True, lowercase=False, scorable=True),
         center=KEYWORD(commas=True, lowercase=False, stored=True, scorable=True),
+        cbp=KEYWORD(commas=True, lowercase=False, stored=True),  # "electronics,CEE007": id and code
         collection=ID(stored=True),
         status=ID(stored=True),
         # YYYYMMDD in a column only: sorting and date ranges read the column (see _date_column);
@@ -65,6 +67,16 @@ def _schema() -> Schema:
         date=COLUMN(NumericColumn("I")),
         tariffs=STORED(),
     )
+
+
+@dataclass(frozen=True)
+class Routed:
+    """What the index holds for a ruling besides the ruling itself: how the site routes it."""
+
+    centers: tuple[str, ...] = ()
+    # The Center CBP names in its own label, as "<center id>,<ACE code>" (a code no Center
+    # carries stands alone), so that either finds it.
+    cbp: str = ""
 
 
 def hts_tokens(tariffs: Iterable[str]) -> list[str]:
@@ -78,7 +90,7 @@ def hts_tokens(tariffs: Iterable[str]) -> list[str]:
     return sorted(tokens)
 
 
-def _fingerprint(ruling: Ruling, centers: list[str], text: str | None) -> str:
+def _fingerprint(ruling: Ruling, routed: Routed, text: str | None) -> str:
     """A digest of what the index holds for a ruling, so a change elsewhere in the record
     (categories, links, fetch date) does not rewrite its document."""
     payload = json.dumps(
@@ -86,7 +98,9 @@ def _fingerprint(ruling: Ruling, centers: list[str], text: str | None) -> str:
             ruling.subject,
             text or "",
             ruling.tariffs,
-            centers,
+            ruling.letter_tariffs,
+            routed.centers,
+            routed.cbp,
             ruling.collection,
             ruling.status.value,
             ruling.date.isoformat(),
@@ -96,13 +110,15 @@ def _fingerprint(ruling: Ruling, centers: list[str], text: str | None) -> str:
     return hashlib.blake2b(payload.encode(), digest_size=8).hexdigest()
 
 
-def _document(ruling: Ruling, centers: list[str], text: str | None) -> dict:
+def _document(ruling: Ruling, routed: Routed, text: str | None) -> dict:
     return {
         "number": ruling.number,
         "subject": ruling.subject,
         "text": text or "",
-        "hts": ",".join(hts_tokens(ruling.tariffs)),
-        "center": ",".join(centers),
+        # A ruling routed by the number its letter gives is found by that number too.
+        "hts": ",".join(hts_tokens([*ruling.tariffs, *ruling.letter_tariffs])),
+        "center": ",".join(routed.centers),
+        "cbp": routed.cbp,
         "collection": ruling.collection,
         "status": ruling.status.value,
         "date": _day_number(ruling.date),
@@ -136,7 +152,7 @@ def read_state(folder: Path) -> dict | None:
 def sync(
     folder: Path,
     rulings: Iterable[Ruling],
-    centers_of: dict[str, list[str]],
+    routed: dict[str, Routed],
     texts: dict[str, str] | None = None,
     procs: int = 1,
     sources: dict | None = None,
@@ -149,7 +165,7 @@ def sync(
     caller already read it."""
     state = state or read_state(folder)
     known: dict[str, str] = state["fingerprints"] if state else {}
-    current = [(ruling, centers_of.get(ruling.number, [])) for ruling in rulings]
+    current = [(ruling, routed.get(ruling.number, Routed())) for ruling in rulings]
     present = {ruling.number for ruling, _ in current}
     removed = [number for number in known if number not in present]
     return _apply(folder, known, current, removed, texts or {}, procs, sources)
@@ -159,7 +175,7 @@ def update(
     folder: Path,
     state: dict,
     rulings: Iterable[Ruling],
-    centers_of: dict[str, list[str]],
+    routed: dict[str, Routed],
     texts: dict[str, str] | None,
     removed: Iterable[str],
     sources: dict | None = None,
@@ -167,7 +183,7 @@ def update(
     """Bring the index described by `state` (from read_state) up to date when only `rulings`
     may have changed and the rulings numbered `removed` are gone; documents of other rulings
     are left as they are."""
-    current = [(ruling, centers_of.get(ruling.number, [])) for ruling in rulings]
+    current = [(ruling, routed.get(ruling.number, Routed())) for ruling in rulings]
     gone = [number for number in removed if number in state["fingerprints"]]
     return _apply(folder, state["fingerprints"], current, gone, texts or {}, 1, sources)
 
@@ -180,7 +196,7 @@ def optimize(folder: Path) -> None:
 def _apply(
     folder: Path,
     known: dict[str, str],
-    current: list[tuple[Ruling, list[str]]],
+    current: list[tuple[Ruling, Routed]],
     removed: list[str],
     texts: dict[str, str],
     procs: int,
@@ -189,12 +205,12 @@ def _apply(
     """Write the documents whose fingerprint differs from `known`, delete `removed`, then
     store the new fingerprints. `known` is updated in place."""
     report = SyncReport()
-    changed: list[tuple[Ruling, list[str]]] = []
+    changed: list[tuple[Ruling, Routed]] = []
     rebuild = not known
-    for ruling, centers in current:
-        fingerprint = _fingerprint(ruling, centers, texts.get(ruling.number))
+    for ruling, routed in current:
+        fingerprint = _fingerprint(ruling, routed, texts.get(ruling.number))
         if known.get(ruling.number) != fingerprint:
-            changed.append((ruling, centers))
+            changed.append((ruling, routed))
             if ruling.number in known:
                 report.updated += 1
             else:
@@ -212,8 +228,8 @@ def _apply(
         index = whoosh_index.create_in(str(folder), _schema())
         report.rebuilt = True
         writer = index.writer(procs=procs, limitmb=256, multisegment=procs > 1)
-        for ruling, centers in changed:
-            writer.add_document(**_document(ruling, centers, texts.get(ruling.number)))
+        for ruling, routed in changed:
+            writer.add_document(**_document(ruling, routed, texts.get(ruling.number)))
         writer.commit()
         if procs > 1:
             # A multi-process build leaves one segment per process; merge them for fast search.
@@ -224,8 +240,8 @@ def _apply(
         for number in removed:
             writer.delete_by_term("number", number)
             del known[number]
-        for ruling, centers in changed:
-            writer.update_document(**_document(ruling, centers, texts.get(ruling.number)))
+        for ruling, routed in changed:
+            writer.update_document(**_document(ruling, routed, texts.get(ruling.number)))
         report.deleted = len(removed)
         # A small update adds a small segment; merging it into the big ones now would rewrite
         # the whole index. `ceeatlas index --optimize` (or a full rebuild) merges when wanted.
@@ -245,6 +261,7 @@ class Hit:
     collection: str
     status: str
     centers: list[str]
+    cbp: str
     tariffs: list[str]
     score: float
 
@@ -288,6 +305,7 @@ class RulingSearcher:
         *,
         hts: str | None = None,
         center: str | None = None,
+        cbp: str | None = None,
         collection: str | None = None,
         status: str | None = None,
         since: dt.date | None = None,
@@ -310,6 +328,8 @@ class RulingSearcher:
             parts.append(Term("hts", digits) if len(digits) in (4, 6, 8, 10) else Prefix("hts", digits))
         if center:
             parts.append(Term("center", center))
+        if cbp:
+            parts.append(Term("cbp", cbp.upper() if cbp.upper().startswith("CEE") else cbp))
         if collection:
             parts.append(Term("collection", collection.upper()))
         if status:
@@ -356,6 +376,7 @@ class RulingSearcher:
             collection=stored["collection"],
             status=stored["status"],
             centers=[c for c in stored.get("center", "").split(",") if c],
+            cbp=stored.get("cbp", ""),
             tariffs=list(stored["tariffs"]),
             score=score,
         )

@@ -40,8 +40,8 @@ def test_heading_pages_exist_and_stay_out_of_the_nav(built):
 
 def test_unroutable_rulings_are_listed_not_dropped(built):
     page = _html(built, "rulings/unassigned")
-    assert "N900003" in page and "no tariff number" in page
-    assert "N900004" in page and "only special or unknown tariff numbers" in page
+    assert "N900003" in page and "No tariff number in CROSS" in page
+    assert "N900004" in page and "Only chapter 98 or 99 numbers" in page
 
 
 def test_status_in_words_and_link_to_cross(built):

@@ -85,3 +85,56 @@ def test_agency_links_are_checked_not_edited(httpserver, tmp_path, capsys):
     cli.main(pull_argv("pga", tmp_path, today="2026-12-01", centers_dir=centers))
     again = {check.agency: check for check in load_link_checks(tmp_path / "data")}
     assert again[with_url[2]["id"]].checked == dt.date(2026, 11, 23)  # unchanged result keeps its date
+
+
+# -- the REAL seed catalogue (captures/icps) ----------------------------------------------
+
+
+def _seed(tmp_path) -> int:
+    return cli.main(
+        pull_argv("icp", tmp_path, "--from-catalogue", str(REPO / "captures" / "icps"), today="2026-12-01")
+    )
+
+
+def test_the_real_catalogue_parses_with_its_evidence():
+    from ceeatlas.sources import icp
+
+    text = (REPO / "captures" / "icps" / "catalogue.csv").read_text("utf-8")
+    items = icp.parse_catalogue(text, seed="s", fetched_at=dt.date(2026, 12, 1))
+    assert len(items) == 69
+    seen = {item.title_seen for item in items}
+    assert seen == {"listing", "listing-2016", "elsewhere"}
+    assert sum(1 for item in items if item.title_seen == "listing") == 35
+    assert sum(1 for item in items if item.url) == 13
+    assert all(item.url is None or item.url.startswith("http") for item in items)
+    # The heading each title names, read by the same code as a live pull, equals the catalogue's.
+    import csv
+    import io
+
+    expected = {row["title"]: row["hts_in_title"] for row in csv.DictReader(io.StringIO(text))}
+    assert {item.title: ",".join(item.hts) for item in items} == expected
+    bona_fide = next(item for item in items if item.title.startswith("Bona Fide"))
+    assert bona_fide.first_published == "November 1996" and "public code" in bona_fide.link_evidence
+
+
+def test_seed_then_live_pull_supersedes_without_duplicates(httpserver, tmp_path, capsys):
+    assert _seed(tmp_path) == 0
+    data = tmp_path / "data"
+    assert len(load_icps(data)) == 69 and {item.seed for item in load_icps(data)} == {"icp-catalogue-2026-12"}
+    assert read_manifest(data)["seeds"]["icp"]["count"] == 69
+    before = (data / "icps.jsonl").read_bytes()
+    assert _seed(tmp_path) == 0
+    assert (data / "icps.jsonl").read_bytes() == before  # seeding twice changes nothing
+
+    httpserver.expect_request("/trade/rulings/informed-compliance-publications").respond_with_data(
+        ICP_LISTING, content_type="text/html"
+    )
+    assert _icp_pull(httpserver, tmp_path) == 0
+    items = load_icps(data)
+    assert len(items) == 9 and all(item.seed is None for item in items)
+    assert len({item.key for item in items}) == len(items)
+    after_live = (data / "icps.jsonl").read_bytes()
+    capsys.readouterr()
+    assert _seed(tmp_path) == 0  # a seed after a live pull changes nothing
+    assert (data / "icps.jsonl").read_bytes() == after_live
+    assert "the seed changes nothing" in capsys.readouterr().err

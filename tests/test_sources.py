@@ -10,6 +10,7 @@ import pytest
 from ceeatlas.models import IcpScope, RulingStatus
 from ceeatlas.sources import cross, icp
 
+from . import real
 from .fakes import ICP_LISTING, ICP_LISTING_CHANGED
 
 TODAY = dt.date(2026, 11, 23)
@@ -44,13 +45,27 @@ FULL_ROW = {
 
 
 def test_minimal_row_without_collection_or_tariffs():
-    ruling = cross.parse_row(MINIMAL_ROW, base_url=BASE, fetched_at=TODAY)
+    ruling = cross.parse_row(MINIMAL_ROW, fetched_at=TODAY)
     assert ruling.collection == "NY" and ruling.tariffs == [] and ruling.status is RulingStatus.active
     assert ruling.source_url == "https://rulings.cbp.gov/ruling/N303574"
 
 
+def test_real_row_without_tariffs():
+    # Beside the invented minimal row: a REAL recorded row of an origin ruling (captures/).
+    ruling = cross.parse_row(real.row("N363985"), fetched_at=TODAY)
+    assert ruling.collection == "NY" and ruling.tariffs == [] and ruling.status is RulingStatus.active
+    assert ruling.source_url == "https://rulings.cbp.gov/ruling/N363985"
+
+
+def test_real_row_with_string_tariffs_and_a_center_label():
+    # Beside the invented full row: a REAL row with two tariffs and CBP's Center code.
+    ruling = cross.parse_row(real.row("N358469"), fetched_at=TODAY)
+    assert len(ruling.tariffs) == 2 and {t[:4] for t in ruling.tariffs} == {"6106", "6114"}
+    assert ruling.cbp_center_code == "CEE008"
+
+
 def test_full_row_with_string_tariffs():
-    ruling = cross.parse_row(FULL_ROW, base_url=BASE, fetched_at=TODAY)
+    ruling = cross.parse_row(FULL_ROW, fetched_at=TODAY)
     assert ruling.tariffs == ["8506.50.0000", "8507.60.0020"]
     assert ruling.date == dt.date(2017, 6, 8)
 
@@ -63,8 +78,10 @@ def test_full_row_with_string_tariffs():
         ("", [], []),
         (None, [], []),
         ("6109.10.00.40", ["6109.10.0040"], []),
-        ("9817.00.96", ["9817.00.9600"], []),
-        ("8471.30, n/a", ["8471.30.0000"], ["n/a"]),
+        # A shorter number keeps its length: padding would invent a statistical suffix.
+        ("9817.00.96", ["9817.00.96"], []),
+        ("9802.00.50.60", ["9802.00.5060"], []),
+        ("8471.30, n/a", ["8471.30"], ["n/a"]),
     ],
 )
 def test_tariff_variants(tariffs, expected, unparsed):
@@ -81,7 +98,7 @@ def test_tariff_variants(tariffs, expected, unparsed):
     ],
 )
 def test_status(changes, status):
-    assert cross.parse_row({**FULL_ROW, **changes}, base_url=BASE, fetched_at=TODAY).status is status
+    assert cross.parse_row({**FULL_ROW, **changes}, fetched_at=TODAY).status is status
 
 
 @pytest.mark.parametrize(
@@ -101,7 +118,6 @@ def test_ruling_numbers(raw, number):
 def test_cross_references_lose_prefixes_and_case():
     ruling = cross.parse_row(
         {**FULL_ROW, "revokedBy": ["hq h249299", "bogus!"], "relatedRulings": "N1, NY N286125"},
-        base_url=BASE,
         fetched_at=TODAY,
     )
     assert ruling.revoked_by == ["H249299"]
@@ -109,9 +125,7 @@ def test_cross_references_lose_prefixes_and_case():
 
 
 def test_upper_case_collection_and_flags():
-    ruling = cross.parse_row(
-        {**FULL_ROW, "collection": "HQ", "isUsmca": True}, base_url=BASE, fetched_at=TODAY
-    )
+    ruling = cross.parse_row({**FULL_ROW, "collection": "HQ", "isUsmca": True}, fetched_at=TODAY)
     assert ruling.collection == "HQ" and ruling.usmca is True
 
 

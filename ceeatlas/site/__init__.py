@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from ..curated import CuratedData
-from ..fragments import FragmentCache, context_digest
-from ..pulled import PulledData, route
-from ..scope import chapter_scope
+from ceeatlas.curated import CuratedData
+from ceeatlas.fragments import FragmentCache, context_digest
+from ceeatlas.pulled import PulledData, ace_code_map, route, title_key
+from ceeatlas.scope import chapter_scope
+
 from . import centers, guides, programs, reference, rulings
 from .build import Build
 from .centers import center_page
@@ -69,21 +70,29 @@ def generate(
 ) -> GeneratedSite:
     """Render the pages from the data. `cache_dir` keeps per-ruling pieces of the static
     outputs between builds (see ceeatlas.fragments); without it every piece is rendered."""
-    routing = route(pulled, data.scope, data.hts)
-    # What a ruling's pieces depend on besides the ruling (and this package's code).
+    ace_codes = ace_code_map(data.centers)
+    topics = {title_key(topic.title): topic for topic in data.icp_topics.topics}
+    routing = route(pulled, data.scope, data.hts, ace_codes, {key: t.hts for key, t in topics.items()})
+    # What a ruling's pieces depend on besides the ruling (and this package's code): the scope
+    # and chapters its Centers come from, the Centers and their names and ACE codes.
+    center_names = {center_id: center.name for center_id, center in data.centers.items()}
     fragments = FragmentCache(
         cache_dir,
         context_digest(
-            data.scope.model_dump_json(), data.hts.model_dump_json(), json.dumps(list(data.centers))
+            data.scope.model_dump_json(),
+            data.hts.model_dump_json(),
+            json.dumps([center_names, ace_codes], sort_keys=True),
         ),
     )
+    code_names = {code: center_names[center_id] for code, center_id in ace_codes.items()}
     build = Build(
         data=data,
         pulled=pulled,
         routing=routing,
-        env=make_environment(data.shared.compiled),
+        env=make_environment(data.shared.compiled, code_names),
         fragments=fragments,
         today=today or dt.date.today(),
+        code_names=code_names,
     )
     views = centers.build_center_views(data)
     by_number = {ruling.number: ruling for ruling in pulled.rulings}
@@ -105,6 +114,9 @@ def generate(
         latest_on_rulings_page=LATEST_ON_RULINGS_PAGE,
         picker_json=PICKER_JSON,
         program_names={p.id: p.short_name for p in data.programs.programs},
+        icp_topic_of=lambda icp: (
+            topics.get(title_key(icp.title)) if icp.key in routing.icps_by_topic else None
+        ),
     )
     areas = (centers, rulings, programs, guides, reference)
     pages: dict[str, str] = {}

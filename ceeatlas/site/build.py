@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 
 from jinja2 import Environment
 
-from ..curated import CuratedData
-from ..fragments import FragmentCache
-from ..pulled import PulledData, Routing
+from ceeatlas.curated import CuratedData
+from ceeatlas.fragments import FragmentCache
+from ceeatlas.pulled import PulledData, Routing
 
 
 @dataclass
@@ -21,6 +21,7 @@ class Build:
     env: Environment
     fragments: FragmentCache
     today: dt.date
+    code_names: dict[str, str]  # ACE Center code ("CEE007") -> Center name, for CBP's own label
     context: dict = field(default_factory=dict)  # what every template sees
 
     def render(self, template: str, **extra) -> str:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from ..curated import CuratedData
-from ..models import Center, ScopeBasis, ScopeRow
-from ..scope import all_heading_codes, chapter_scope, resolve_heading
+from ceeatlas.curated import CuratedData
+from ceeatlas.models import Center, ScopeBasis, ScopeRow
+from ceeatlas.scope import all_heading_codes, chapter_scope, resolve_heading
+
 from .build import Build
 from .render import sources_of
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..ical import calendar
+from ceeatlas.ical import calendar
+
 from .build import Build
 
 AGENCIES_PAGE = "guides/agencies.md"

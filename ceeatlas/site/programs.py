@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from ..curated import CuratedData
+from ceeatlas.curated import CuratedData
+
 from .build import Build
 
 PICKER_JSON = "assets/data/program-picker.json"

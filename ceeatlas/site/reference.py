@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 import re
 
-from ..curated import CuratedData
+from ceeatlas.curated import CuratedData
+
 from .build import Build
 from .centers import CENTERS_DIR
 from .render import BASIS_LABELS, safe_url, sources_of

@@ -10,8 +10,9 @@ from urllib.parse import quote, urlsplit
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from ..hts import htsus_form
-from ..models import Certainty, ScopeBasis, Source
+from ceeatlas.hts import tariff_htsus
+from ceeatlas.models import Certainty, ScopeBasis, Source
+from ceeatlas.pulled import cbp_label
 
 BASIS_LABELS = {
     ScopeBasis.cbp_notice: "CBP notice",
@@ -22,6 +23,13 @@ CERTAINTY_LABELS = {
     Certainty.confirmed: "Confirmed",
     Certainty.reported: "Reported by secondary sources",
     Certainty.uncertain: "Uncertain",
+}
+# Where a seeded ICP's title was seen (Icp.title_seen), in words.
+ICP_SEEN_WORDS = {
+    "listing": "Title on CBP's listing page as captured (this site could not read the live page)",
+    "listing-2016": "Title seen only on a 2016 capture of CBP's listing; CBP may have withdrawn it",
+    "elsewhere": "Title seen only in trade press or copies of the publication, not on CBP's listing as "
+    "captured; CBP may have withdrawn it",
 }
 MONTHS = "January February March April May June July August September October November December".split()
 
@@ -68,11 +76,15 @@ def iso(value: dt.date) -> str:
     return value.isoformat()
 
 
-def tariff_htsus(cross_code: str) -> str:
-    """'6109.10.0040' (CROSS form, as stored) -> '6109.10.00.40' (HTSUS form, as printed)."""
-    if len(cross_code) == 12 and cross_code[4] == cross_code[7] == "." and cross_code.count(".") == 2:
-        return cross_code[:10] + "." + cross_code[10:]  # the usual form, once per ruling at 200,000
-    return htsus_form(cross_code.replace(".", ""))
+def ruling_hts(ruling) -> str:
+    """A ruling's HTS numbers as the lists show them: its own, then, when those route nowhere,
+    the goods' numbers its letter gives, labelled as read from the letter."""
+    text = ", ".join([tariff_htsus(t) for t in ruling.tariffs] + list(ruling.unparsed_tariffs))
+    if ruling.letter_tariffs:
+        letter = ", ".join(tariff_htsus(t) for t in ruling.letter_tariffs)
+        text = f"{text}; " if text else ""
+        text += f"{letter} (routed by a number in the letter text)"
+    return text
 
 
 def text_html(value: str) -> str:
@@ -112,9 +124,10 @@ def sources_of(obj: object) -> list[Source]:
     return list(found.values())
 
 
-def make_environment(read_date: dt.date) -> Environment:
+def make_environment(read_date: dt.date, code_names: dict[str, str] | None = None) -> Environment:
     """`read_date` is the compile date of the curated data: undated sources carry it as the day
-    this project read them, and the `source_date` filter says so."""
+    this project read them, and the `source_date` filter says so. `code_names` maps ACE Center
+    codes to Center names for CBP's own label on rulings."""
     env = Environment(
         loader=PackageLoader("ceeatlas", "templates"),
         autoescape=True,  # Markdown templates too: data reaches them as escaped text
@@ -137,8 +150,12 @@ def make_environment(read_date: dt.date) -> Environment:
         safe_url=safe_url,
         tariff_htsus=tariff_htsus,
         source_date=source_date,
+        ruling_hts=ruling_hts,
+        cbp_label=lambda ruling: cbp_label(ruling, code_names or {}),
     )
-    env.globals.update(basis_labels=BASIS_LABELS, certainty_labels=CERTAINTY_LABELS)
+    env.globals.update(
+        basis_labels=BASIS_LABELS, certainty_labels=CERTAINTY_LABELS, icp_seen_words=ICP_SEEN_WORDS
+    )
     # An event with no Centers listed is for all of them.
     env.tests["contains_center"] = lambda centers, center_id: not centers or center_id in centers
     return env

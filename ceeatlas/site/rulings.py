@@ -3,19 +3,22 @@ page per HTS heading and the unassigned rulings), which are written after MkDocs
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 from markupsafe import Markup
 
-from ..exports import OPEN_DATA_FIELDS, write_feeds, write_open_data
-from ..files import prune_outputs, recording_outputs, write_output
-from ..finder import FOLDER as FINDER_FOLDER
-from ..finder import write_finder_data
-from ..models import ScopeBasis
-from ..parallel import Background
-from ..scope import resolve_heading
+from ceeatlas.exports import OPEN_DATA_FIELDS, write_feeds, write_open_data
+from ceeatlas.files import prune_outputs, recording_outputs, write_output
+from ceeatlas.finder import FOLDER as FINDER_FOLDER
+from ceeatlas.finder import write_finder_data
+from ceeatlas.models import ScopeBasis
+from ceeatlas.parallel import Background
+from ceeatlas.pulled import cbp_label
+from ceeatlas.scope import resolve_heading
+
 from .build import Build
-from .render import tariff_htsus, text_html
+from .render import ruling_hts, text_html
 
 RULINGS_PAGE = "rulings/index.md"
 UNASSIGNED_LISTING = "rulings/unassigned/index.html"
@@ -29,29 +32,44 @@ def heading_page(heading: str) -> str:
     return f"rulings/hts/{heading}/index.html"
 
 
-def ruling_row_html(ruling, reason: str | None = None) -> Markup:
+def ruling_row_html(ruling, code_names: dict[str, str]) -> Markup:
     """One <tr> of a ruling list. Rendered in Python, once per ruling, because the listing pages
-    hold every ruling (often more than once) and a template per row dominated the build."""
+    hold every ruling (often more than once) and a template per row dominated the build.
+    `code_names` maps ACE Center codes to Center names (CBP's own label on the ruling)."""
     # source_url passed the schema's http(s) check when data/ was loaded; escaping is enough here.
     url = ruling.source_url
     label = text_html(f"{ruling.collection} {ruling.number}")
     number = f'<a href="{text_html(url)}">{label}</a>' if url.startswith(("https://", "http://")) else label
-    tariffs = [tariff_htsus(t) for t in ruling.tariffs] + ruling.unparsed_tariffs
+    subject = text_html(ruling.subject)
+    if named := cbp_label(ruling, code_names):
+        subject += f'<br><em class="atlas-cbp-label">{text_html(named)}</em>'
     status = ruling.status.label
     if ruling.revoked_by:
         status += " by " + ", ".join(ruling.revoked_by)
     elif ruling.modified_by:
         status += " by " + ", ".join(ruling.modified_by)
-    reason_cell = "" if reason is None else f"<td>{text_html(reason)}</td>"
     return Markup(
-        f"<tr><td>{number}</td><td>{ruling.date.isoformat()}</td><td>{text_html(ruling.subject)}</td>"
-        f"<td>{text_html(', '.join(tariffs))}</td><td>{text_html(status)}</td>{reason_cell}</tr>"
+        f"<tr><td>{number}</td><td>{ruling.date.isoformat()}</td><td>{subject}</td>"
+        f"<td>{text_html(ruling_hts(ruling))}</td><td>{text_html(status)}</td></tr>"
     )
+
+
+def routing_summary(build: Build) -> dict:
+    """How many rulings each routing rule placed, for the rulings page."""
+    routing = build.routing
+    routed = {ruling.number for rulings in routing.by_center.values() for ruling in rulings}
+    by_letter = [ruling for ruling in build.pulled.rulings if ruling.number in routing.by_letter]
+    return {
+        "by_tariffs": len(routed) - len(by_letter),
+        "by_letter": Counter(ruling.letter_rule for ruling in by_letter),
+        "unassigned": Counter(reason for _, reason in routing.unassigned).most_common(),
+        "unknown_codes": sorted((code, len(rulings)) for code, rulings in routing.unknown_cbp_codes.items()),
+    }
 
 
 def pages(build: Build) -> dict[str, str]:
     return {
-        RULINGS_PAGE: build.render("rulings_index.md.j2"),
+        RULINGS_PAGE: build.render("rulings_index.md.j2", summary=routing_summary(build)),
         "rulings/find.md": build.render("find_rulings.md.j2"),
         "about/open-data.md": build.render("open_data.md.j2", fields=OPEN_DATA_FIELDS),
     }
@@ -66,7 +84,9 @@ def start_static_files(build: Build, site_dir: Path, site_url: str = "") -> Back
     def finder_and_feeds() -> tuple[int, list[str]]:
         with recording_outputs() as written:
             if pulled.rulings:
-                write_finder_data(site_dir, pulled, routing, list(data.centers), build.fragments)
+                write_finder_data(
+                    site_dir, pulled, routing, list(data.centers), build.fragments, build.code_names
+                )
             count = write_feeds(
                 site_dir, site_url or "/", pulled, routing, build.center_names, data.shared.compiled
             )
@@ -107,7 +127,10 @@ def _write_lists(build: Build, site_dir: Path, common: dict) -> int:
     listing = build.env.get_template("listing.html.j2")
     written = 0
     # A ruling named under several headings is rendered once.
-    row_of = build.fragments.pieces("list-row", build.pulled, lambda ruling: str(ruling_row_html(ruling)))
+    code_names = build.code_names
+    row_of = build.fragments.pieces(
+        "list-row", build.pulled, lambda ruling: str(ruling_row_html(ruling, code_names))
+    )
 
     def rows_of(rulings) -> Markup:
         """The <tr> lines of a list, joined here: a template loop over 200,000 rows is slow."""
@@ -117,7 +140,9 @@ def _write_lists(build: Build, site_dir: Path, common: dict) -> int:
         match = resolve_heading(data.scope, heading)
         center = data.centers[match.center].name
         approximate = (
-            " (approximate; confirm with the Center)" if match.row.basis is ScopeBasis.industry_description else ""
+            " (approximate; confirm with the Center)"
+            if match.row.basis is ScopeBasis.industry_description
+            else ""
         )
         html = listing.render(
             common,
@@ -128,7 +153,7 @@ def _write_lists(build: Build, site_dir: Path, common: dict) -> int:
                 f"{len(rulings)} rulings name a tariff number under this heading, newest first.",
             ],
             rows=rows_of(rulings),
-            reasons=None,
+            groups=None,
             headings=None,
             feed=f"feeds/chapters/{heading[:2]}.xml",
             feed_title=f"HTS chapter {heading[:2]} rulings",
@@ -136,17 +161,27 @@ def _write_lists(build: Build, site_dir: Path, common: dict) -> int:
         )
         write_output(site_dir / heading_page(heading), html)
         written += 1
+    by_reason: dict[str, list] = {}
+    for ruling, reason in routing.unassigned:
+        by_reason.setdefault(reason, []).append(ruling)
+    groups = [
+        {"id": f"reason-{index}", "title": reason, "count": len(rulings), "rows": rows_of(rulings)}
+        for index, (reason, rulings) in enumerate(
+            sorted(by_reason.items(), key=lambda item: (-len(item[1]), item[0])), start=1
+        )
+    ]
     html = listing.render(
         {**common, "root": "../../"},
         title="Unassigned rulings",
         description="Rulings from which no Center can be read.",
         intro=[
-            "Rulings that name no tariff number, or only numbers of chapters 98 and 99 or numbers this "
-            "site cannot read, so no Center follows from them. They are listed here rather than dropped.",
+            "Rulings from which no Center follows: they name no tariff number, or only numbers of chapters "
+            "98 and 99 or numbers this site cannot read, and their letter (where this site holds it) gives "
+            "no number for the goods. They are listed here rather than dropped, by reason.",
             f"{len(routing.unassigned)} rulings.",
         ],
-        rows=Markup("\n".join(ruling_row_html(ruling, reason) for ruling, reason in routing.unassigned)),
-        reasons=True,
+        rows=Markup(),
+        groups=groups,
         headings=None,
         feed=None,
         caption="Rulings without a routable tariff number",
@@ -159,7 +194,7 @@ def _write_lists(build: Build, site_dir: Path, common: dict) -> int:
         description="Every HTS heading named by a pulled ruling, with the number of rulings.",
         intro=[f"{len(routing.by_heading)} headings. Open one to see its rulings, newest first."],
         rows=Markup(),
-        reasons=None,
+        groups=None,
         feed=None,
         headings=[
             (h, chapters[h[:2]].title, data.centers[owners[h]].name, len(rows))

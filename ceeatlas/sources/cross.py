@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -150,7 +151,10 @@ def _number_list(raw: Any) -> list[str]:
 
 
 def normalise_tariffs(raw: Any) -> tuple[list[str], list[str]]:
-    """A string "8506.50.0000, 8507.60.0020" or a list -> (10-digit CROSS forms, unparseable)."""
+    """A string "8506.50.0000, 9817.00.96" or a list -> (CROSS forms, unparseable).
+
+    A number keeps the length CROSS gives it: an 8-digit 9817.00.96 stays 8 digits, because
+    padding it would invent a statistical suffix that does not exist."""
     if raw in (None, ""):
         return [], []
     items = raw if isinstance(raw, list) else str(raw).split(",")
@@ -164,7 +168,7 @@ def normalise_tariffs(raw: Any) -> tuple[list[str], list[str]]:
         except HtsFormatError:
             unparsed.add(text)
             continue
-        codes.add(cross_form(digits.ljust(10, "0")))
+        codes.add(cross_form(digits))
     return sorted(codes), sorted(unparsed)
 
 
@@ -205,8 +209,27 @@ def _collection(raw: Any, number: str) -> str:
     raise ParseError(f"collection {raw!r} is missing or unknown")
 
 
-def parse_row(row: dict, *, base_url: str, fetched_at: dt.date) -> Ruling:
-    """One search row -> Ruling. Unknown extra fields are ignored; missing required ones raise."""
+def _center_code(raw: Any) -> str | None:
+    """commodityGrouping: "" on most rows, an ACE Center code ("CEE008") on some, null in details."""
+    if not isinstance(raw, str) or not raw.strip():
+        return None
+    return raw.strip().upper()
+
+
+def ruling_page(number: str) -> str:
+    """The ruling's public page in CROSS. Always CBP's own address, whichever server (a mirror,
+    a test server) the data was fetched from: it is what the site links to."""
+    return f"{DEFAULT_BASE_URL}/ruling/{number}"
+
+
+def document_page(path: str | None) -> str | None:
+    """A detail response's document path ("/docs/ny/2025/n317442") as a public address."""
+    return f"{DEFAULT_BASE_URL}{path}" if path and path.startswith("/") else None
+
+
+def parse_row(row: dict, *, fetched_at: dt.date, capture: str | None = None) -> Ruling:
+    """One search row -> Ruling. Unknown extra fields are ignored; missing required ones raise.
+    `capture` names the recorded capture a replayed row comes from (None for a live pull)."""
     if "rulingNumber" not in row:
         raise ParseError("rulingNumber is missing")
     number = normalise_number(row["rulingNumber"])
@@ -231,7 +254,10 @@ def parse_row(row: dict, *, base_url: str, fetched_at: dt.date) -> Ruling:
             related=_number_list(row.get("relatedRulings")),
             usmca=row.get("isUsmca") is True,
             nafta=row.get("isNafta") is True,
-            source_url=f"{base_url}/ruling/{number}",
+            cbp_center_code=(code := _center_code(row.get("commodityGrouping"))),
+            cbp_center_code_from="search" if code else None,
+            source_url=ruling_page(number),
+            capture=capture,
             fetched_at=fetched_at,
         )
     except ParseError as error:
@@ -248,6 +274,96 @@ def parse_detail(payload: Any) -> tuple[str, str, str | None]:
         raise ParseError(f"{number}: ruling text is missing")
     url = payload.get("url") if isinstance(payload.get("url"), str) else None
     return number, text.replace("\r\n", "\n"), url
+
+
+# -- what a letter's text says -------------------------------------------------------------
+#
+# Detail responses carry no usable tariffs or Center label, but the letter does. These read
+# two facts from it; both are labelled on the site as read from the letter.
+
+_LETTER_CENTER_CODE = re.compile(r"\bCEE\d{3}\b")
+# An HTS number as letters write it: 5603.93, 7113.19.50, 5603.93.0090, 9802.00.50.60.
+_LETTER_NUMBER = r"(\d{4}\.\d{2}(?:\.\d{2}(?:\.?\d{2})?)?)\b"
+# Sentences in which the letter gives the goods' own number. PDF extraction runs words together
+# ("classified undersubheading"), hence \s* between words.
+_STATED = (
+    re.compile(r"\bClassification:\s*" + _LETTER_NUMBER),  # the header line of newer letters
+    re.compile(
+        r"\bapplicable\s*(?:tariff\s*)?(?:sub)?heading\s*for\s*[^.]{0,300}?\b(?:will\s*be|is)\s*"
+        r"(?:subheading\s*)?" + _LETTER_NUMBER,
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"\bHOLDING:?\s*The\s*tariff\s*classification\s*(?:of|for)\s*[^.]{0,300}?\b(?:will\s*be|is)\s*"
+        r"(?:subheading\s*)?" + _LETTER_NUMBER,
+        re.IGNORECASE,
+    ),
+)
+_TARIFF_HEADER = re.compile(r"TARIFF NO\.?:?([^\r\n]*)")
+# Weaker: "the lawn mower is classified under subheading 8433.11.0050". Origin letters also say
+# this of their materials, so only the heading cited most often counts (see goods_numbers).
+_CLASSIFIED = re.compile(
+    r"\b(?:is|are)\s*classified\s*(?:under|in|within)\s*(?:sub)?headings?\s*" + _LETTER_NUMBER, re.IGNORECASE
+)
+
+
+def center_code_in_letter(text: str) -> str | None:
+    """The ACE Center code in a letter's control number ("CLA-2-85:OT:RR:NC:CEE007:N2:220")."""
+    match = _LETTER_CENTER_CODE.search(text[:600])  # the control number heads the letter
+    return match.group(0) if match else None
+
+
+def _narrowest(numbers: list[str]) -> list[str]:
+    """Digits of each number, without one that another number found extends (8482.20.00 when
+    8482.20.0061 is there too)."""
+    digits = sorted({number.replace(".", "") for number in numbers})
+    return [d for d in digits if not any(other != d and other.startswith(d) for other in digits)]
+
+
+def goods_numbers(text: str) -> tuple[list[str], str | None]:
+    """The HTS numbers a letter gives for the goods it rules on, in CROSS form, and the rule that
+    found them: "stated" (the letter's header, "The applicable subheading for ... will be ...",
+    "HOLDING: The tariff classification ... is ...") or "classified" ("... is classified under
+    subheading ...", the heading cited most often). Numbers of chapters 98 and 99 are left out:
+    they never say which Center handles the goods. Numbers a letter quotes from a rule of origin
+    (19 CFR 102.21 lists dozens) sit in none of these sentences and are never taken."""
+    flat = " ".join(text.split())
+    found: list[str] = []
+    header = _TARIFF_HEADER.search(text[:600])
+    if header:
+        found += re.findall(r"\d{4}\.\d{2}(?:\.\d{2}(?:\.?\d{2})?)?", header.group(1))
+    for pattern in _STATED:
+        found += [match.group(1) for match in pattern.finditer(flat)]
+    found = [number for number in found if number[:2] <= "97"]
+    rule = "stated"
+    if not found:
+        rule = "classified"
+        found = [m.group(1) for m in _CLASSIFIED.finditer(flat) if m.group(1)[:2] <= "97"]
+        if not found:
+            return [], None
+        counts = Counter(number[:4] for number in found)
+        top = max(counts.values())
+        found = [number for number in found if counts[number[:4]] == top]
+    return [cross_form(digits) for digits in _narrowest(found)], rule
+
+
+def routes_by_tariffs(tariffs: list[str]) -> bool:
+    """Whether a number of chapters 01-97 is among the tariffs (98 and 99 route nowhere)."""
+    return any("01" <= tariff[:2] <= "97" for tariff in tariffs)
+
+
+def with_letter(ruling: Ruling, text: str) -> Ruling:
+    """The ruling with what its letter adds: the goods' numbers when its own tariffs route
+    nowhere, and CBP's Center code when the search row had none."""
+    update: dict[str, Any] = {}
+    if not routes_by_tariffs(ruling.tariffs):
+        numbers, rule = goods_numbers(text)
+        update.update(letter_tariffs=numbers, letter_rule=rule or "none")
+    if ruling.cbp_center_code is None:
+        code = center_code_in_letter(text)
+        if code:
+            update.update(cbp_center_code=code, cbp_center_code_from="letter")
+    return ruling.model_copy(update=update) if update else ruling
 
 
 def parse_recent(payload: Any) -> list[tuple[str, dt.date | None]]:

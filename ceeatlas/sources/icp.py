@@ -8,7 +8,9 @@ almost none, because an empty result would silently empty the catalogue.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import re
 from urllib.parse import urljoin, urlsplit
 
@@ -30,7 +32,8 @@ MONTH_YEAR = re.compile(
     r"\b(January|February|March|April|May|June|July|August|September|October|November|December)\s+(\d{4})\b"
 )
 HEADING_IN_TITLE = re.compile(
-    r"\b(?:headings?|subheadings?)\s+(\d{4})(?:\.\d{2})*(?:\s*(?:and|,|through|-)\s*(\d{4}))?", re.I
+    r"\b(?:headings?|subheadings?|HTS(?:US)?)\s+(\d{4})(?:\.\d{2})*(?:\s*(?:and|,|through|-)\s*(\d{4}))?",
+    re.I,
 )
 CHAPTER_IN_TITLE = re.compile(r"\bchapters?\s+(\d{1,2})\b", re.I)
 COMMODITY_TITLE = re.compile(r"^(classification\b(?! of sets)|classification and marking\b)", re.I)
@@ -134,3 +137,72 @@ def parse_listing(html: str, page_url: str, fetched_at: dt.date) -> list[Icp]:
             "the listing page's layout has probably changed"
         )
     return sorted(items.values(), key=lambda icp: (icp.title.lower(), icp.url))
+
+
+# -- the seed catalogue ---------------------------------------------------------------------
+
+CATALOGUE_COLUMNS = (
+    "title",
+    "url",
+    "url_evidence",
+    "first_published",
+    "revisions",
+    "date_evidence",
+    "hts_in_title",
+    "kind",
+    "title_evidence",
+)
+
+
+def _kind_of_url(url: str) -> str:
+    return _is_publication(url, DEFAULT_BASE_URL + LISTING_PATH) or "page"
+
+
+def _title_seen(evidence: str) -> str:
+    """Which capture showed the title, from the catalogue's evidence column."""
+    if "informed-compliance-publications?language=" in evidence:
+        return "listing"
+    if "20161102" in evidence or "2016-11-02" in evidence:
+        return "listing-2016"
+    return "elsewhere"
+
+
+def parse_catalogue(text: str, *, seed: str, fetched_at: dt.date) -> list[Icp]:
+    """A seed catalogue (CSV with CATALOGUE_COLUMNS) -> ICP records, each keeping its evidence.
+
+    The catalogue was assembled from captures and secondary sources, not from CBP's live page:
+    a row's URL was seen written out somewhere, never checked live."""
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [name for name in CATALOGUE_COLUMNS if name not in (reader.fieldnames or [])]
+    if missing:
+        raise ParseError(f"the catalogue lacks the columns {', '.join(missing)}")
+    items: dict[str, Icp] = {}
+    for line, row in enumerate(reader, start=2):
+        title = " ".join((row["title"] or "").split())
+        if not title:
+            raise ParseError(f"line {line}: no title")
+        url = (row["url"] or "").strip() or None
+        if url and not re.match(r"https?://[^/\s]+", url):
+            raise ParseError(f"line {line}: url {url!r} is not an http(s) address")
+        if row["kind"] not in ("general", "commodity"):
+            raise ParseError(f"line {line}: kind must be general or commodity, not {row['kind']!r}")
+        icp = Icp(
+            title=title,
+            url=url,
+            kind=_kind_of_url(url) if url else "unknown",
+            scope=IcpScope(row["kind"]),
+            hts=hts_in_title(title),
+            title_seen=_title_seen(row["title_evidence"] or ""),
+            title_evidence=(row["title_evidence"] or "").strip() or None,
+            link_evidence=(row["url_evidence"] or "").strip() or None,
+            date_evidence=(row["date_evidence"] or "").strip() or None,
+            first_published=(row["first_published"] or "").strip() or None,
+            revisions=(row["revisions"] or "").strip() or None,
+            seed=seed,
+            source_url=DEFAULT_BASE_URL + LISTING_PATH,
+            fetched_at=fetched_at,
+        )
+        if icp.key in items:
+            raise ParseError(f"line {line}: {title!r} is in the catalogue twice")
+        items[icp.key] = icp
+    return sorted(items.values(), key=lambda icp: (icp.title.lower(), icp.key))

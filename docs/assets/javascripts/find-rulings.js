@@ -31,7 +31,8 @@
 
   function matches(row, query, stopwords) {
     if (query.digits) {
-      var ok = row[4].split(" ").some(function (t) { return t.replace(/\./g, "").indexOf(query.digits) === 0; });
+      var numbers = (row[4] + " " + (row[7] || "")).split(" ");
+      var ok = numbers.some(function (t) { return t && t.replace(/\./g, "").indexOf(query.digits) === 0; });
       if (!ok) return false;
     }
     if (query.words.length) {
@@ -143,7 +144,8 @@
       container.appendChild(list);
       return;
     }
-    container.appendChild(el("p", result.total + " rulings found" + (result.total > result.rows.length ? "; showing the newest " + result.rows.length : "") + "."));
+    var found = result.total === 1 ? "1 ruling found" : result.total + " rulings found";
+    container.appendChild(el("p", found + (result.total > result.rows.length ? "; showing the newest " + result.rows.length : "") + "."));
     if (!result.rows.length) return;
     var table = el("table");
     var caption = el("caption", "Rulings found, newest first");
@@ -160,8 +162,17 @@
       cell.appendChild(el("a", row[1] + " " + row[0], { href: "https://rulings.cbp.gov/ruling/" + encodeURIComponent(row[0]) }));
       line.appendChild(cell);
       line.appendChild(el("td", row[2]));
-      line.appendChild(el("td", row[3]));
-      line.appendChild(el("td", row[4].split(" ").filter(Boolean).map(htsus).join(", ")));
+      var subject = el("td", row[3]);
+      if (row[8]) {
+        subject.appendChild(el("br"));
+        subject.appendChild(el("em", row[8], { "class": "atlas-cbp-label" }));
+      }
+      line.appendChild(subject);
+      var hts = row[4].split(" ").filter(Boolean).map(htsus).join(", ");
+      if (row[7]) {
+        hts = (hts ? hts + "; " : "") + row[7].split(" ").map(htsus).join(", ") + " (routed by a number in the letter text)";
+      }
+      line.appendChild(el("td", hts));
       line.appendChild(el("td", STATUS_WORDS[row[5]] || ""));
       body.appendChild(line);
     });

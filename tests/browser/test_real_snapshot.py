@@ -1,0 +1,67 @@
+"""The ruling lists of the REAL snapshot (the committed data/) in Chromium, on a desktop and a
+phone: the note's icon beside its title, not over it; no sideways scrolling; axe-clean."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+
+import pytest
+
+from tests.browser.test_browser import CHROMIUM, CHROMIUM_FLAGS, _axe, _QuietHandler, _shot, playwright_api
+from tests.conftest import REPO
+from tests.fakes import build_site
+
+PAGES = {
+    "real-heading": "rulings/hts/7113/",
+    "real-unassigned": "rulings/unassigned/",
+    "real-center": "centers/consumer-products-mass-merchandising/",
+}
+
+
+@pytest.fixture(scope="module")
+def real_site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("real-www")
+    result = build_site(root / "atlas", REPO / "data")
+    assert result.returncode == 0, result.stderr
+    handler = functools.partial(_QuietHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/atlas/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        yield instance
+        instance.close()
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 900), (360, 740)])
+def test_ruling_lists_of_the_real_snapshot(browser, real_site, width, height):
+    context = browser.new_context(viewport={"width": width, "height": height}, is_mobile=width < 600)
+    tab = context.new_page()
+    errors = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    for name, path in PAGES.items():
+        tab.goto(real_site + path)
+        tab.wait_for_load_state("networkidle")
+        _shot(tab, f"{name}-{width}")
+        size = tab.evaluate(
+            "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        assert size[0] <= size[1], f"{name}: {size[0]}px wide in a {size[1]}px viewport"
+        # The admonition's icon (the ::before of its title) ends before the title's text starts.
+        titles = tab.locator(".admonition-title")
+        for index in range(titles.count()):
+            gap = titles.nth(index).evaluate(
+                "e => { const s = getComputedStyle(e), b = getComputedStyle(e, '::before');"
+                " return parseFloat(s.paddingLeft) - (parseFloat(b.left) + parseFloat(b.width)); }"
+            )
+            assert gap > 0, f"{name}: the icon overlaps the title by {-gap}px"
+        assert _axe(tab) == [], name
+    assert errors == []
+    context.close()

@@ -1,0 +1,100 @@
+"""A strict build of the site as a fresh clone builds it: the committed data/, seeded from the REAL
+CROSS capture and ICP catalogue (captures/). Nothing recorded is lost on the way to the pages."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from ceeatlas.curated import load_curated
+from ceeatlas.pulled import ace_code_map, load_pulled, route
+
+from . import real
+from .conftest import CENTERS_DIR, REPO
+from .fakes import build_site
+
+pytestmark = pytest.mark.build
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    site = tmp_path_factory.mktemp("real-site")
+    result = build_site(site, REPO / "data")
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+@pytest.fixture(scope="module")
+def routing():
+    curated = load_curated(CENTERS_DIR)
+    return route(load_pulled(REPO / "data"), curated.scope, curated.hts, ace_code_map(curated.centers))
+
+
+def _page(site: Path, path: str) -> str:
+    return (site / path / "index.html").read_text(encoding="utf-8")
+
+
+def test_every_recorded_ruling_reaches_the_site(built):
+    """0 lost: each ruling of the capture is in the Find rulings data or on the Unassigned list."""
+    found = set()
+    for path in (built / "assets" / "rulings" / "docs").glob("*.json"):
+        found.update(row[0] for row in json.loads(path.read_text("utf-8")))
+    unassigned = _page(built, "rulings/unassigned")
+    listed = set(re.findall(r"ruling/(N\d{6})", unassigned))
+    assert len(found) == 1816
+    missing = real.capture_numbers() - found
+    assert not missing
+    assert listed <= found
+
+
+def test_the_snapshot_is_described_where_rulings_are_shown(built):
+    for path in ("", "rulings", "about", "rulings/find", "centers/electronics"):
+        text = re.sub(r"<[^>]+>", "", _page(built, path))
+        assert "1,816 NY rulings dated January 2, 2026 to August 14, 2026" in text, path
+        assert "about 220,000" in text and "make pull" in text, path
+
+
+def test_unassigned_rulings_are_grouped_by_reason(built, routing):
+    page = _page(built, "rulings/unassigned")
+    assert 350 <= len(routing.unassigned) <= 460
+    assert f"{len(routing.unassigned)} rulings." in page
+    assert "Only chapter 98 or 99 numbers" in page and "No tariff number in CROSS" in page
+
+
+def test_rulings_routed_by_the_letter_are_labelled(built, routing):
+    assert len(routing.by_letter) >= 70
+    page = _page(built, "rulings/hts/5603")
+    row = next(line for line in page.splitlines() if "N357180" in line)
+    assert "5603.93.00.90 (routed by a number in the letter text)" in row
+
+
+def test_cbp_label_is_shown_beside_heading_routing(built, routing):
+    page = _page(built, "centers/consumer-products-mass-merchandising")
+    assert "Rulings in which CBP names this Center" in page and "can disagree" in page
+    # CBP names Consumer Products on a ruling for women's knit garments (6106, 6114), which the
+    # headings route to Apparel, Footwear &amp; Textiles: both are shown.
+    assert "N358469" in page.split('id="rulings-in-which-cbp-names-this-center"')[1]
+    assert "N358469" in _page(built, "rulings/hts/6106")
+    assert "CBP names: Consumer Products &amp; Mass Merchandising" in _page(built, "rulings/hts/6106")
+    assert len(routing.named_by_cbp["consumer-products-mass-merchandising"]) == 16
+    assert not routing.unknown_cbp_codes
+
+
+def test_feeds_and_open_data_hold_the_rulings(built):
+    lines = (built / "downloads" / "rulings.jsonl").read_text("utf-8").splitlines()
+    assert len(lines) == 1816
+    record = next(json.loads(line) for line in lines if '"N357180"' in line)
+    assert record["letter_tariffs"] == ["5603.93.0090"] and record["capture"] == "cross-2026"
+    assert record["routed_by"] == "letter" and record["headings"] == ["5603"]
+    feed = (built / "feeds" / "centers" / "electronics.xml").read_text("utf-8")
+    assert feed.count("<entry>") >= 10
+
+
+def test_icp_seed_is_shown_with_its_evidence(built):
+    page = re.sub(r"<[^>]+>", "", _page(built, "guides/icps"))
+    assert "not read from CBP" in page and "not checked live" in page
+    assert "Title seen only on a 2016 capture" in page
+    assert "Placed by this project from its subject" in page
