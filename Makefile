@@ -44,6 +44,7 @@ pull: $(STAMP) ## Fetch new CROSS rulings, ICPs and agency link checks into data
 seed: $(STAMP) ## Replay the recorded captures in captures/ into data/ (no network; what the committed data/ holds)
 	$(BIN)/python -m ceeatlas pull cross --from-capture captures/cross-2026
 	$(BIN)/python -m ceeatlas pull icp --from-catalogue captures/icps
+	$(BIN)/python -m ceeatlas pull hts --from-capture captures/hts
 
 # axe-core for the accessibility tests; without npm the browser tests skip (CI installs it).
 $(NODE_STAMP): tests/browser/package.json tests/browser/package-lock.json

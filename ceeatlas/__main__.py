@@ -1,7 +1,7 @@
 """Command line: python -m ceeatlas <command>.
 
 check            validate the curated data (exit 1 with file:line: field messages)
-lookup HTS...    which Center handles an HTS number, with the row's basis and source
+lookup HTS...    explain an HTS number: its description, Center, release (--words: find lines by words)
 """
 
 from __future__ import annotations
@@ -36,13 +36,21 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _lookup(args: argparse.Namespace) -> int:
+    """Explain HTS numbers, or find lines by words, from data/ (no network)."""
     from .curated import load_curated
-    from .hts import HtsFormatError, chapter_of, heading_of, htsus_form, normalise
-    from .models import ScopeBasis
-    from .scope import chapter_scope, resolve_heading
+    from .hts import HtsFormatError, normalise
+    from .htsus import load_schedule
+    from .lookup import explain_number, find_words
 
     data = load_curated(args.centers_dir)
+    schedule = load_schedule(args.data_dir)
     status = 0
+    if args.words:
+        if schedule is None:
+            print("no HTSUS release in data/ (run `make seed` or `pull hts`)", file=sys.stderr)
+            return 1
+        print(find_words(data, schedule, " ".join(args.hts), limit=args.limit))
+        return 0
     for raw in args.hts:
         try:
             digits = normalise(raw)
@@ -50,25 +58,10 @@ def _lookup(args: argparse.Namespace) -> int:
             print(f"{raw}: {error}", file=sys.stderr)
             status = 1
             continue
-        chapter = chapter_of(digits)
-        heading = heading_of(digits)
-        if int(chapter) > 97 or heading is None and data.hts.chapters[int(chapter) - 1].reserved:
-            print(f"{htsus_form(digits)}: chapter {chapter} is reserved or special; no Center")
-            continue
-        if heading is None:
-            row = chapter_scope(data.scope, chapter).answer
-        else:
-            match = resolve_heading(data.scope, heading)
-            row = match.row if match else None
-        if row is None:
-            print(f"{htsus_form(digits)}: no Center recorded")
+        text, known = explain_number(data, schedule, digits)
+        print(text)
+        if not known:
             status = 1
-            continue
-        approximate = " (approximate)" if row.basis is ScopeBasis.industry_description else ""
-        print(
-            f"{htsus_form(digits)}: {data.centers[row.center].name}{approximate}; "
-            f"row {row.label} ({row.basis.value}); source: {row.sources[0].url}"
-        )
     return status
 
 
@@ -82,7 +75,7 @@ def _date(text: str) -> dt.date:
 def _pull(args: argparse.Namespace) -> int:
     from .curated import CuratedDataError, load_curated
     from .http import HttpClient
-    from .pull import CrossOptions, pull_agency_links, pull_cross, pull_icps
+    from .pull import CrossOptions, pull_agency_links, pull_cross, pull_hts, pull_icps
 
     if args.verbose:
         logging.basicConfig(level=logging.INFO, format="%(message)s")
@@ -93,7 +86,7 @@ def _pull(args: argparse.Namespace) -> int:
         force=args.force,
     )
     today = args.today or dt.date.today()
-    sources = ["cross", "icp", "pga"] if args.source == "all" else [args.source]
+    sources = ["cross", "icp", "pga", "hts"] if args.source == "all" else [args.source]
     reports = []
     if args.from_catalogue:
         from .pull import seed_icps
@@ -104,11 +97,20 @@ def _pull(args: argparse.Namespace) -> int:
         reports.append(seed_icps(args.data_dir, args.from_catalogue))
         print(reports[-1].summary(), flush=True)
         sources = []
-    if args.from_capture:
+    if args.from_capture and args.source == "hts":
+        from .pull import import_hts
+
+        reports.append(import_hts(args.data_dir, args.from_capture))
+        print(reports[-1].summary(), flush=True)
+        sources = []
+    elif args.from_capture:
         from .pull import CaptureError, replay_cross
 
         if args.source != "cross" or args.since or args.until or args.limit:
-            print("--from-capture replays one CROSS capture: use it with `pull cross` alone", file=sys.stderr)
+            print(
+                "--from-capture replays one capture: use it with `pull cross` or `pull hts` alone",
+                file=sys.stderr,
+            )
             return 2
         try:
             reports.append(replay_cross(args.data_dir, args.from_capture))
@@ -130,6 +132,8 @@ def _pull(args: argparse.Namespace) -> int:
             reports.append(pull_cross(client, args.data_dir, options, today))
         elif source == "icp":
             reports.append(pull_icps(client, args.data_dir, args.cbp_base_url.rstrip("/"), today))
+        elif source == "hts":
+            reports.append(pull_hts(client, args.data_dir, args.usitc_base_url.rstrip("/"), today))
         else:
             try:
                 curated = load_curated(args.centers_dir)
@@ -183,6 +187,7 @@ def _search(args: argparse.Namespace) -> int:
         hts=args.hts,
         center=args.center,
         cbp=args.cbp_center,
+        hts_status=args.hts_status,
         collection=args.collection,
         status=args.status,
         since=args.since,
@@ -200,6 +205,7 @@ def _search(args: argparse.Namespace) -> int:
                 "status": hit.status,
                 "centers": hit.centers,
                 "cbp_center": hit.cbp.split(",")[0] if hit.cbp else None,
+                "hts_status": hit.hts_status,
                 "tariffs": hit.tariffs,
                 "url": f"https://rulings.cbp.gov/ruling/{hit.number}",
             }
@@ -210,6 +216,8 @@ def _search(args: argparse.Namespace) -> int:
     print(f"{total} rulings match; showing {len(hits)}")
     for hit in hits:
         tariffs = ", ".join(htsus_form(t.replace(".", "")) for t in hit.tariffs)
+        if "not_current" in hit.hts_status:
+            tariffs += " [not in current HTSUS]"
         print(
             f"{hit.collection} {hit.number:8}  {hit.date}  {hit.status:22}  {tariffs[:40]:40}  {hit.subject[:70]}"
         )
@@ -244,8 +252,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("check", help="validate the curated data").set_defaults(func=_check)
-    lookup = commands.add_parser("lookup", help="which Center handles an HTS number")
-    lookup.add_argument("hts", nargs="+")
+    lookup = commands.add_parser(
+        "lookup", help="explain HTS numbers (description, Center, release), or find lines by words"
+    )
+    lookup.add_argument("hts", nargs="+", help="HTS numbers in any form, or words with --words")
+    lookup.add_argument(
+        "--words", action="store_true", help="find HTSUS lines whose descriptions use these words"
+    )
+    lookup.add_argument("--limit", type=int, default=15, help="how many lines --words shows")
+    lookup.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, help="pulled data folder")
     lookup.set_defaults(func=_lookup)
 
     links = commands.add_parser("check-links", help="check the internal links of a built site")
@@ -278,6 +293,12 @@ def main(argv: list[str] | None = None) -> int:
         "--cbp-center",
         help="rulings in which CBP itself names a Center (CROSS commodity grouping): a Center id or an ACE code (CEE007)",
     )
+    search.add_argument(
+        "--hts-status",
+        choices=["current", "not_current", "newer"],
+        help="rulings whose numbers are all in the newest HTSUS release held (current), or that cite a number "
+        "it lacks: not_current (not in the current HTSUS) or newer (the ruling is newer than the release)",
+    )
     search.add_argument("--collection", choices=["NY", "HQ", "ny", "hq"])
     search.add_argument("--status", choices=["active", "modified", "revoked", "operationally_revoked"])
     search.add_argument("--since", type=_date, help="first ruling date")
@@ -292,7 +313,7 @@ def main(argv: list[str] | None = None) -> int:
     search.set_defaults(func=_search)
 
     pull = commands.add_parser("pull", help="fetch new data from a source into data/")
-    pull.add_argument("source", choices=["cross", "icp", "pga", "all"])
+    pull.add_argument("source", choices=["cross", "icp", "pga", "hts", "all"])
     pull.add_argument("--since", type=_date, help="CROSS: first ruling date to fetch (default: incremental)")
     pull.add_argument("--until", type=_date, help="CROSS: last ruling date to fetch (default: today)")
     pull.add_argument("--limit", type=int, help="CROSS: stop after N rulings (for trials)")
@@ -301,8 +322,13 @@ def main(argv: list[str] | None = None) -> int:
         "--from-capture",
         type=Path,
         metavar="DIR",
-        help="CROSS: replay recorded responses (DIR/capture.json, DIR/search_pages/, DIR/rulings/) "
-        "instead of fetching; no network",
+        help="replay recorded responses instead of fetching, no network: CROSS (DIR/capture.json, "
+        "DIR/search_pages/, DIR/rulings/) or HTS (DIR/release.json and the export file it names)",
+    )
+    pull.add_argument(
+        "--usitc-base-url",
+        default=os.environ.get("USITC_BASE_URL", "https://hts.usitc.gov"),
+        help="USITC HTS server (env USITC_BASE_URL)",
     )
     pull.add_argument(
         "--from-catalogue",

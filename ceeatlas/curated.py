@@ -23,6 +23,7 @@ from .models import (
     Events,
     Glossary,
     HtsStructure,
+    HtsSynonyms,
     IcpTopics,
     Picker,
     Processes,
@@ -50,6 +51,7 @@ SUPPORT_MODELS = {
     "events.yaml": Events,
     "glossary.yaml": Glossary,
     "icp-topics.yaml": IcpTopics,
+    "hts-synonyms.yaml": HtsSynonyms,
 }
 RESERVED_FILES = set(SUPPORT_MODELS)
 
@@ -100,6 +102,7 @@ class CuratedData:
     events: Events
     glossary: Glossary
     icp_topics: IcpTopics
+    hts_synonyms: HtsSynonyms
 
 
 def _line_of(node: yaml.Node | None, location: Sequence[Any]) -> int:
@@ -224,6 +227,7 @@ def load_curated(root: Path) -> CuratedData:
         events=loaded["events.yaml"],
         glossary=loaded["glossary.yaml"],
         icp_topics=loaded["icp-topics.yaml"],
+        hts_synonyms=loaded["hts-synonyms.yaml"],
     )
 
 

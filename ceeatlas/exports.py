@@ -45,6 +45,15 @@ OPEN_DATA_FIELDS = [
         "(its reading of CBP's text, not a number CROSS lists).",
     ),
     ("routed_by", "tariffs, letter (by letter_tariffs) or none (the ruling is on the Unassigned list)."),
+    (
+        "not_in_current_htsus",
+        "Numbers of the ruling (tariffs and letter_tariffs) that the newest HTSUS release this site holds lacks, "
+        "although the ruling is not newer than that release.",
+    ),
+    (
+        "newer_than_htsus",
+        "Numbers the newest HTSUS release held lacks, of a ruling dated after that release: possibly newer numbers.",
+    ),
     ("headings", "The 4-digit HTS headings the ruling is listed under on this site."),
     (
         "centers",
@@ -202,6 +211,7 @@ def write_open_data(
 
     def render(ruling: Ruling) -> tuple[str, str]:
         """A ruling's JSON Lines line and CSV line."""
+        notes = routing.hts_notes.get(ruling.number, {})
         record = {
             "number": ruling.number,
             "collection": ruling.collection,
@@ -215,6 +225,8 @@ def write_open_data(
             else "tariffs"
             if ruling.number in centers_of()
             else "none",
+            "not_in_current_htsus": sorted(t for t, st in notes.items() if st.kind == "not_current"),
+            "newer_than_htsus": sorted(t for t, st in notes.items() if st.kind == "newer"),
             "headings": headings_of().get(ruling.number, []),
             "centers": centers_of().get(ruling.number, []),
             "cbp_center_code": ruling.cbp_center_code,

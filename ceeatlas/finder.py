@@ -7,9 +7,10 @@ No server and no big download: a query fetches only the files it needs.
   assets/rulings/words/<xx>.json         subject words starting with xx -> ruling ids
   assets/rulings/docs/<block>.json       rulings by id (id = position, newest first)
 
-A row is [number, collection, date, subject, tariffs, status, centers, letter tariffs, CBP label]:
-the last two are "" when the ruling has none (see Ruling.letter_tariffs and cbp_label). Common
-words keep only their newest WORD_CAP ids, which bounds every file and so the first download.
+A row is [number, collection, date, subject, tariffs, status, centers, letter tariffs, CBP label,
+HTS notes]: the last three are "" when the ruling has none (see Ruling.letter_tariffs, cbp_label,
+and ruling_hts for a number the newest HTSUS release lacks, which then replaces the HTS column).
+Common words keep only their newest WORD_CAP ids, which bounds every file and so the first download.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from pathlib import Path
 from .files import write_output
 from .fragments import NO_CACHE, FragmentCache
 from .models import Ruling
-from .pulled import PulledData, Routing, cbp_label, centers_by_number
+from .pulled import PulledData, Routing, cbp_label, centers_by_number, ruling_hts
 
 FOLDER = "assets/rulings"
 SPLIT_AT = 1500  # rulings per heading file before it is split by subheading
@@ -60,6 +61,7 @@ def write_finder_data(
     center_ids: list[str],
     cache: FragmentCache = NO_CACHE,
     code_names: dict[str, str] | None = None,
+    release: str = "",
 ) -> dict:
     """Write the files; returns sizes for the benchmark (largest file, totals)."""
     root = site_dir / FOLDER
@@ -86,6 +88,9 @@ def write_finder_data(
                     sorted(center_index[center] for center in centers_of().get(ruling.number, [])),
                     " ".join(ruling.letter_tariffs),
                     cbp_label(ruling, code_names or {}) or "",
+                    ruling_hts(ruling, notes, release)
+                    if (notes := routing.hts_notes.get(ruling.number))
+                    else "",
                 ]
             ),
             " ".join(sorted(words_of(ruling.subject))),

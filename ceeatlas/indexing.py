@@ -23,8 +23,9 @@ from pathlib import Path
 from . import search_index
 from .curated import CuratedData, load_curated
 from .fragments import context_digest
+from .htsus import Schedule, load_schedule
 from .models import Ruling, RulingText
-from .pulled import PulledData, ace_code_map, centers_by_number, route, title_key
+from .pulled import PulledData, ace_code_map, centers_by_number, route, tariff_notes, title_key
 from .store import (
     RELATED_FILE,
     RULINGS_DIR,
@@ -119,7 +120,7 @@ def _lines_by_number(lines: list[list[str]]) -> dict[str, list[str]]:
     return found
 
 
-def routing_digest(curated: CuratedData) -> str:
+def routing_digest(curated: CuratedData, schedule: Schedule | None = None) -> str:
     """What a ruling's document depends on besides the ruling itself: the scope and the HTS
     chapters its Centers come from, and this package's code (how a line is read, how it is
     routed), so a change to any of them compares every ruling again."""
@@ -127,11 +128,15 @@ def routing_digest(curated: CuratedData) -> str:
         curated.scope.model_dump_json(),
         curated.hts.model_dump_json(),
         json.dumps(ace_code_map(curated.centers), sort_keys=True),
+        json.dumps([release.name for release in schedule.releases] if schedule else []),
     )
 
 
-def routed_of(curated: CuratedData, rulings: list[Ruling]) -> dict[str, search_index.Routed]:
-    """Ruling number -> how the site routes it: its Centers, and the Center CBP names."""
+def routed_of(
+    curated: CuratedData, rulings: list[Ruling], schedule: Schedule | None = None
+) -> dict[str, search_index.Routed]:
+    """Ruling number -> how the site routes it: its Centers, the Center CBP names, and whether
+    its numbers are in the newest HTSUS release held."""
     ace_codes = ace_code_map(curated.centers)
     centers = centers_by_number(route(PulledData(root=Path(), rulings=rulings), curated.scope, curated.hts))
     return {
@@ -140,6 +145,12 @@ def routed_of(curated: CuratedData, rulings: list[Ruling]) -> dict[str, search_i
             cbp=",".join(
                 part for part in (ace_codes.get(ruling.cbp_center_code or ""), ruling.cbp_center_code) if part
             ),
+            hts_status=",".join(
+                sorted({status.kind for status in tariff_notes(ruling, schedule).values()})
+                if schedule
+                else []
+            )
+            or "current",
         )
         for ruling in rulings
     }
@@ -156,7 +167,8 @@ def sync_index(
     """Bring the index up to date with data/ and, unless told not to, refresh data/related.json."""
     curated = load_curated(centers_dir)
     digests = month_digests(data_dir, with_text)
-    header = {"layout": LAYOUT, "routing": routing_digest(curated), "with_text": with_text}
+    schedule = load_schedule(data_dir)
+    header = {"layout": LAYOUT, "routing": routing_digest(curated, schedule), "with_text": with_text}
     state = search_index.read_state(index_dir)
     previous = state["sources"] if state else {}
     incremental = bool(previous) and all(previous.get(key) == value for key, value in header.items())
@@ -202,14 +214,20 @@ def sync_index(
         selected = [rulings[n] for n in sorted(touched) if n in rulings]
         removed = sorted(n for n in touched if n not in rulings)
         report = search_index.update(
-            index_dir, state, selected, routed_of(curated, selected), texts, removed, sources=sources
+            index_dir,
+            state,
+            selected,
+            routed_of(curated, selected, schedule),
+            texts,
+            removed,
+            sources=sources,
         )
     else:
         selected = sorted(rulings.values(), key=lambda r: (r.date, r.number), reverse=True)
         report = search_index.sync(
             index_dir,
             selected,
-            routed_of(curated, selected),
+            routed_of(curated, selected, schedule),
             texts,
             procs=procs,
             sources=sources,

@@ -423,6 +423,24 @@ class Icp(Pulled):
         return self.url or f"title:{self.title}"
 
 
+class HtsRelease(Pulled):
+    """One release of the HTSUS kept in data/hts/. The newest is kept in full (schedule.jsonl);
+    each release records the numbers it added and dropped against the release before it, so the
+    build knows which numbers every kept release had."""
+
+    name: Annotated[str, Field(pattern=r"^\d{4}HTS(Basic|Rev\d+)$")]  # USITC's name, "2026HTSRev10"
+    title: Text  # "HTSUS 2026 Revision 10"
+    published: dt.date  # USITC's release date (releaseStartDate)
+    rows: int = Field(ge=0)
+    numbers: int = Field(ge=0)  # numbered rows: headings, subheadings, rate and statistical lines
+    previous: str | None = None  # the kept release before this one
+    added: list[str] = Field(default_factory=list)  # numbers (HTSUS form) not in `previous`
+    dropped: list[str] = Field(default_factory=list)  # numbers of `previous` not in this one
+    source_url: Url  # where the rows came from
+    via: str | None = None  # for an imported file: where the file came from (None: pulled live)
+    fetched_at: dt.date
+
+
 class LinkCheck(Pulled):
     """The last result of checking one curated guidance URL."""
 
@@ -639,6 +657,24 @@ class IcpTopics(Strict):
     def _unique_titles(cls, topics: list[IcpTopic]) -> list[IcpTopic]:
         _reject_duplicates([topic.title.lower() for topic in topics], "titles")
         return topics
+
+
+class Synonym(Strict):
+    words: list[Annotated[str, Field(pattern=r"^[a-z]{2,}$")]] = Field(min_length=1)  # what traders type
+    schedule_words: list[Annotated[str, Field(pattern=r"^[a-z]{3,}$")]] = Field(min_length=1)  # the HTSUS's
+
+
+class HtsSynonyms(Strict):
+    """Everyday words -> the schedule's words, for the lookup's search by description."""
+
+    compiled: dt.date
+    entries: list[Synonym] = Field(min_length=1)
+
+    @field_validator("entries")
+    @classmethod
+    def _each_word_once(cls, entries: list[Synonym]) -> list[Synonym]:
+        _reject_duplicates([word for entry in entries for word in entry.words], "words")
+        return entries
 
 
 class PickerOption(Strict):

@@ -9,6 +9,7 @@ nothing new writes no file.
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import json
 import math
 import sys
@@ -18,22 +19,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .curated import CuratedData
 from .http import FetchError, HttpClient
-from .models import CaptureInfo, Icp, Ruling, RulingStatus, RulingText
-from .sources import agency_links, cross, icp
+from .models import CaptureInfo, HtsRelease, Icp, Ruling, RulingStatus, RulingText
+from .sources import agency_links, cross, icp, usitc
 from .store import (
     ICPS_FILE,
     LINKS_FILE,
     TEXTS_DIR,
+    StoreError,
     load_link_checks,
+    read_hts,
     read_jsonl,
     read_manifest,
     ruling_shard,
     ruling_shards,
     sort_rulings,
+    write_hts,
     write_jsonl,
     write_manifest,
 )
@@ -625,6 +629,136 @@ def _store_icps(data_dir: Path, items: list[Icp], report: PullReport) -> None:
             merged.append(old)
     if write_jsonl(data_dir / ICPS_FILE, merged):
         report.files_written += 1
+
+
+# ---------------------------------------------------------------------------------------
+# The HTSUS (USITC)
+# ---------------------------------------------------------------------------------------
+
+
+class HtsImport(BaseModel):
+    """DIR/release.json of a recorded HTSUS release (the seed): which file holds USITC's JSON
+    export, which release it is, and where it came from."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    file: str
+    name: str
+    published: dt.date
+    copied_on: dt.date  # the day this project copied the file: the record's fetch date
+    via: str  # provenance of the file, kept on the release's record
+
+
+def pull_hts(client: HttpClient, data_dir: Path, base_url: str, today: dt.date) -> PullReport:
+    """Fetch the current release from USITC if data/ does not hold it yet. The release name is
+    read before and after the download, so the rows are known to be one release's."""
+    report = PullReport(source="hts")
+    started, requests_before = time.monotonic(), client.requests_made
+    client.not_before = None if client.force else time.time()  # always ask which release is current
+    try:
+        name = usitc.parse_release_name(usitc.fetch_current_release(client, base_url, "before"))
+        held = read_hts(data_dir)
+        if held and held[0][-1].name == name and not client.force:
+            report.unchanged += 1
+        else:
+            published = usitc.parse_release_date(usitc.fetch_release_list(client, base_url), name)
+            rows = usitc.parse_rows(usitc.fetch_export(client, base_url, name))
+            after = usitc.parse_release_name(usitc.fetch_current_release(client, base_url, "after"))
+            if after != name:
+                raise usitc.ParseError(
+                    f"the current release changed from {name} to {after} during the download"
+                )
+            source = f"{base_url}/reststop/exportList"
+            _store_hts(data_dir, name, published, source, None, today, rows, report)
+    except (FetchError, usitc.ParseError, StoreError) as error:
+        report.failed.append(f"HTSUS: {error}")
+    if report.files_written:
+        _update_manifest(
+            data_dir, read_manifest(data_dir), "hts", report, today, release=_newest_hts(data_dir)
+        )
+    report.requests = client.requests_made - requests_before
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def import_hts(data_dir: Path, folder: Path) -> PullReport:
+    """Keep a recorded release (folder/release.json naming a file of USITC's JSON export,
+    gzipped or not) through the same parse and write path as a pull."""
+    report = PullReport(source=f"hts (capture {folder})")
+    try:
+        source = HtsImport.model_validate_json((folder / "release.json").read_bytes())
+        raw = (folder / source.file).read_bytes()
+        if source.file.endswith(".gz"):
+            raw = gzip.decompress(raw)
+        rows = usitc.parse_rows(json.loads(raw))
+        name = usitc.parse_release_name(source.name)
+        source_url = usitc.DEFAULT_BASE_URL + "/reststop/exportList"
+        _store_hts(data_dir, name, source.published, source_url, source.via, source.copied_on, rows, report)
+    except (OSError, ValueError, usitc.ParseError, StoreError) as error:
+        report.failed.append(f"{folder}: {error}")
+        return report
+    if report.files_written:
+        manifest = read_manifest(data_dir)
+        entry = {"release": _newest_hts(data_dir), "imported_from": folder.as_posix()}
+        if write_manifest(data_dir, {**manifest, "seeds": {**manifest.get("seeds", {}), "hts": entry}}):
+            report.files_written += 1
+    return report
+
+
+def _newest_hts(data_dir: Path) -> str | None:
+    held = read_hts(data_dir)
+    return held[0][-1].name if held else None
+
+
+def _store_hts(
+    data_dir: Path,
+    name: str,
+    published: dt.date,
+    source_url: str,
+    via: str | None,
+    today: dt.date,
+    rows: list[usitc.Row],
+    report: PullReport,
+) -> None:
+    """Keep a release as the newest; the release it replaces keeps only the numbers it differs by."""
+    held = read_hts(data_dir)
+    numbers = {row.htsno for row in rows if row.htsno}
+    previous: HtsRelease | None = None
+    if held:
+        releases, old_rows = held
+        newest = releases[-1]
+        old_numbers = {row[0] for row in old_rows if row[0]}
+        if newest.name == name:
+            if [row.as_list() for row in rows] == old_rows:
+                report.unchanged += 1
+                return
+            # The same release served again with other rows: compare with the one before it.
+            previous = releases[-2] if len(releases) > 1 else None
+            old_numbers = (old_numbers - set(newest.added)) | set(newest.dropped)
+        elif newest.published > published:
+            raise usitc.ParseError(
+                f"{name} ({published}) is older than {newest.name}, which data/ already holds"
+            )
+        else:
+            previous = newest
+    release = HtsRelease(
+        name=name,
+        title=usitc.release_title(name),
+        published=published,
+        rows=len(rows),
+        numbers=len(numbers),
+        previous=previous.name if previous else None,
+        added=sorted(numbers - old_numbers) if previous else [],
+        dropped=sorted(old_numbers - numbers) if previous else [],
+        source_url=source_url,
+        via=via,
+        fetched_at=today,
+    )
+    if held and held[0][-1].name == name:
+        report.changed += 1
+    else:
+        report.new += 1
+    report.files_written += write_hts(data_dir, release, [row.as_list() for row in rows])
 
 
 # ---------------------------------------------------------------------------------------

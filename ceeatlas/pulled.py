@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .hts import tariff_htsus
+from .htsus import Schedule, TariffStatus, load_schedule
 from .models import Center, HtsStructure, Icp, LinkCheck, Ruling, Scope
 from .scope import chapter_scope, resolve_heading
 from .store import (
@@ -43,6 +45,7 @@ class PulledData:
     # record was read from: what the build's fragment cache is keyed by.
     shard_digests: dict[str, str] = field(default_factory=dict)
     month_of: dict[str, str] = field(default_factory=dict)
+    schedule: Schedule | None = None  # the HTSUS releases kept in data/hts/ (see ceeatlas.htsus)
 
     @property
     def is_empty(self) -> bool:
@@ -99,6 +102,7 @@ def load_pulled(root: Path) -> PulledData:
             related=read_related(root),
             shard_digests=shard_digests,
             month_of=month_of,
+            schedule=load_schedule(root),
         )
 
 
@@ -140,6 +144,9 @@ class Routing:
     # and the codes no curated Center carries (shown as given, and reported).
     named_by_cbp: dict[str, list[Ruling]] = field(default_factory=lambda: defaultdict(list))
     unknown_cbp_codes: dict[str, list[Ruling]] = field(default_factory=lambda: defaultdict(list))
+    # Ruling number -> its tariff numbers that the newest HTSUS release held lacks, with what
+    # the releases say (not in the current HTSUS, or newer than the release): see tariff_notes.
+    hts_notes: dict[str, dict[str, TariffStatus]] = field(default_factory=dict)
     icps_by_center: dict[str, list[Icp]] = field(default_factory=lambda: defaultdict(list))
     icps_unrouted: list[Icp] = field(default_factory=list)
     # ICPs routed by this project's mapping of their subject (centers/icp-topics.yaml), by key.
@@ -172,6 +179,40 @@ def cbp_label(ruling, center_names: dict[str, str]) -> str | None:
     if code in center_names:
         return f"CBP names{where}: {center_names[code]}"
     return f"CBP label{where}: {code}, a code this site does not know"
+
+
+def tariff_notes(ruling: Ruling, schedule: Schedule) -> dict[str, TariffStatus]:
+    """The ruling's numbers (its own, and those read from its letter) that the newest HTSUS
+    release held lacks, with what the releases say of each."""
+    notes = {}
+    for tariff in [*ruling.tariffs, *ruling.letter_tariffs]:
+        status = schedule.tariff_status(tariff, ruling.date)
+        if status.kind != "current":
+            notes[tariff] = status
+    return notes
+
+
+def ruling_hts(ruling, notes: dict | None = None, release: str = "") -> str:
+    """A ruling's HTS numbers as the lists show them: its own, then, when those route nowhere,
+    the goods' numbers its letter gives, labelled as read from the letter. A number the newest
+    HTSUS release held lacks says so (`notes`: tariff -> TariffStatus, see pulled.tariff_notes)."""
+    notes = notes or {}
+
+    def shown(tariff: str) -> str:
+        status = notes.get(tariff)
+        if status is None:
+            return tariff_htsus(tariff)
+        if status.kind == "newer":
+            return f"{tariff_htsus(tariff)} (not in {release}, which is older than this ruling)"
+        nearest = f"; nearest current number: {status.nearest}" if status.nearest else ""
+        return f"{tariff_htsus(tariff)} (not in the current HTSUS{nearest})"
+
+    text = ", ".join([shown(t) for t in ruling.tariffs] + list(ruling.unparsed_tariffs))
+    if ruling.letter_tariffs:
+        letter = ", ".join(shown(t) for t in ruling.letter_tariffs)
+        text = f"{text}; " if text else ""
+        text += f"{letter} (routed by a number in the letter text)"
+    return text
 
 
 def unassigned_reason(ruling: Ruling) -> str:
@@ -226,6 +267,10 @@ def route(
             routing.by_center[center].append(ruling)
         if not centers:
             routing.unassigned.append((ruling, unassigned_reason(ruling)))
+        if pulled.schedule is not None:
+            notes = tariff_notes(ruling, pulled.schedule)
+            if notes:
+                routing.hts_notes[ruling.number] = notes
         if ruling.cbp_center_code:
             named = (ace_codes or {}).get(ruling.cbp_center_code)
             if named:

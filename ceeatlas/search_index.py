@@ -45,7 +45,7 @@ RELATED_STOPWORDS = frozenset(
 )
 # 2: date is a column only; keyword fields keep lengths. 3: fingerprints of the indexed fields,
 # and the caller's record of the data it indexed ("sources"). 4: CBP's own Center label (cbp),
-# numbers read from the letter among the hts tokens.
+# numbers read from the letter among the hts tokens; whether the numbers are in the HTSUS held.
 INDEX_VERSION = 4
 SORTS = ("date", "relevance")
 
@@ -60,6 +60,7 @@ def _schema() -> Schema:
         hts=KEYWORD(commas=True, lowercase=False, scorable=True),
         center=KEYWORD(commas=True, lowercase=False, stored=True, scorable=True),
         cbp=KEYWORD(commas=True, lowercase=False, stored=True),  # "electronics,CEE007": id and code
+        hts_status=KEYWORD(commas=True, lowercase=False, stored=True),
         collection=ID(stored=True),
         status=ID(stored=True),
         # YYYYMMDD in a column only: sorting and date ranges read the column (see _date_column);
@@ -77,6 +78,9 @@ class Routed:
     # The Center CBP names in its own label, as "<center id>,<ACE code>" (a code no Center
     # carries stands alone), so that either finds it.
     cbp: str = ""
+    # "current" when every number is in the newest HTSUS release held; else "not_current"
+    # and/or "newer" (see ceeatlas.pulled.tariff_notes), comma-separated.
+    hts_status: str = "current"
 
 
 def hts_tokens(tariffs: Iterable[str]) -> list[str]:
@@ -101,6 +105,7 @@ def _fingerprint(ruling: Ruling, routed: Routed, text: str | None) -> str:
             ruling.letter_tariffs,
             routed.centers,
             routed.cbp,
+            routed.hts_status,
             ruling.collection,
             ruling.status.value,
             ruling.date.isoformat(),
@@ -119,6 +124,7 @@ def _document(ruling: Ruling, routed: Routed, text: str | None) -> dict:
         "hts": ",".join(hts_tokens([*ruling.tariffs, *ruling.letter_tariffs])),
         "center": ",".join(routed.centers),
         "cbp": routed.cbp,
+        "hts_status": routed.hts_status,
         "collection": ruling.collection,
         "status": ruling.status.value,
         "date": _day_number(ruling.date),
@@ -262,6 +268,7 @@ class Hit:
     status: str
     centers: list[str]
     cbp: str
+    hts_status: str
     tariffs: list[str]
     score: float
 
@@ -306,6 +313,7 @@ class RulingSearcher:
         hts: str | None = None,
         center: str | None = None,
         cbp: str | None = None,
+        hts_status: str | None = None,
         collection: str | None = None,
         status: str | None = None,
         since: dt.date | None = None,
@@ -330,6 +338,8 @@ class RulingSearcher:
             parts.append(Term("center", center))
         if cbp:
             parts.append(Term("cbp", cbp.upper() if cbp.upper().startswith("CEE") else cbp))
+        if hts_status:
+            parts.append(Term("hts_status", hts_status))
         if collection:
             parts.append(Term("collection", collection.upper()))
         if status:
@@ -377,6 +387,7 @@ class RulingSearcher:
             status=stored["status"],
             centers=[c for c in stored.get("center", "").split(",") if c],
             cbp=stored.get("cbp", ""),
+            hts_status=stored.get("hts_status", "current"),
             tariffs=list(stored["tariffs"]),
             score=score,
         )

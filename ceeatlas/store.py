@@ -7,6 +7,11 @@ Layout (all sorted, one record per line, keys sorted):
   data/icps.jsonl                          Informed Compliance Publications, sorted by title
   data/links/agencies.jsonl                last check of each agency guidance URL
   data/related.json                        related rulings per Center and per ICP (from the index)
+  data/hts/schedule.jsonl                  the newest HTSUS release kept, in full: a header line
+                                           naming it, then one row per line in schedule order
+                                           ([htsno, indent, description, units])
+  data/hts/releases/<name>.json            every kept release: dates, provenance, and the numbers
+                                           it added and dropped against the release before it
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .files import atomic_write_bytes
-from .models import Icp, LinkCheck, Ruling, RulingText
+from .models import HtsRelease, Icp, LinkCheck, Ruling, RulingText
 
 MANIFEST = "manifest.json"
 RULINGS_DIR = "rulings"
@@ -29,6 +34,8 @@ TEXTS_DIR = "ruling-texts"
 ICPS_FILE = "icps.jsonl"
 LINKS_FILE = "links/agencies.jsonl"
 RELATED_FILE = "related.json"  # related rulings picked with the search index (see `ceeatlas index`)
+HTS_SCHEDULE = "hts/schedule.jsonl"
+HTS_RELEASES = "hts/releases"
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -185,3 +192,51 @@ def read_related(root: Path) -> dict:
     except (OSError, json.JSONDecodeError) as error:
         raise StoreError(f"{path}: cannot read related rulings: {error}") from error
     return {"centers": related.get("centers", {}), "icps": related.get("icps", {})}
+
+
+# -- the HTSUS ------------------------------------------------------------------------------
+
+
+def write_hts(root: Path, release: HtsRelease, rows: list[list]) -> int:
+    """Keep `release` with its rows as the newest: first its record, then the schedule, each
+    written atomically. Until the schedule is replaced, its header still names the release
+    before, so an interrupted write leaves a consistent snapshot (read_hts ignores a record
+    newer than the schedule). Returns how many files changed."""
+    record = json.dumps(release.model_dump(mode="json"), sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+    header = json.dumps({"release": release.name}, ensure_ascii=False)
+    lines = [header] + [json.dumps(row, ensure_ascii=False, separators=(",", ":")) for row in rows]
+    written = write_if_changed(root / HTS_RELEASES / f"{release.name}.json", record)
+    written += write_if_changed(root / HTS_SCHEDULE, "\n".join(lines) + "\n")
+    return written
+
+
+def read_hts(root: Path) -> tuple[list[HtsRelease], list[list]] | None:
+    """(kept releases oldest first, ending with the schedule's; the schedule's rows), or None
+    when no release is kept. Errors name the file and line."""
+    path = root / HTS_SCHEDULE
+    if not path.exists():
+        return None
+    lines = path.read_text(encoding="utf-8").splitlines()
+    try:
+        name = json.loads(lines[0])["release"]
+        # One parse of all rows as a JSON array: a third of the time of one parse per line.
+        rows = json.loads("[" + ",".join(line for line in lines[1:] if line.strip()) + "]")
+    except (IndexError, KeyError, TypeError, json.JSONDecodeError) as error:
+        raise StoreError(f"{path}: not an HTSUS schedule written by `pull hts`: {error}") from error
+    releases: dict[str, HtsRelease] = {}
+    for record_path in sorted((root / HTS_RELEASES).glob("*.json")):
+        try:
+            release = HtsRelease.model_validate_json(record_path.read_bytes())
+        except ValidationError as error:
+            first = error.errors()[0]
+            field = ".".join(str(part) for part in first["loc"]) or "(record)"
+            raise StoreError(f"{record_path}: {field}: {first['msg']}") from error
+        releases[release.name] = release
+    chain: list[HtsRelease] = []
+    current: str | None = name
+    while current is not None:
+        if current not in releases:
+            raise StoreError(f"{root / HTS_RELEASES}: no record of release {current}, which {path} needs")
+        chain.append(releases[current])
+        current = releases[current].previous
+    return list(reversed(chain)), rows

@@ -217,7 +217,12 @@ def _ruling(number: str, subject: str, tariffs: list[str], **extra):
     )
 
 
-def write_synthetic_data(data) -> None:
+def write_synthetic_data(data, with_hts: bool = True) -> None:
+    """SYNTHETIC rulings, ICPs and a link check; with_hts also copies the REAL HTSUS release the
+    repository holds (data/hts), so pages built over this data explain numbers in words."""
+    import shutil
+    from pathlib import Path
+
     from ceeatlas.models import Icp, LinkCheck
     from ceeatlas.store import ICPS_FILE, LINKS_FILE, ruling_shard, write_jsonl, write_manifest
 
@@ -267,6 +272,8 @@ def write_synthetic_data(data) -> None:
     write_manifest(
         data, {"as_of": DAY.isoformat(), "sources": {"cross": {"count": 5, "pulled_on": DAY.isoformat()}}}
     )
+    if with_hts:
+        shutil.copytree(Path(__file__).resolve().parent.parent / "data" / "hts", Path(data) / "hts")
 
 
 def build_site(site_dir, data_dir, site_url: str | None = None):

@@ -76,12 +76,13 @@ def generate(
     # What a ruling's pieces depend on besides the ruling (and this package's code): the scope
     # and chapters its Centers come from, the Centers and their names and ACE codes.
     center_names = {center_id: center.name for center_id, center in data.centers.items()}
+    releases = [release.name for release in pulled.schedule.releases] if pulled.schedule else []
     fragments = FragmentCache(
         cache_dir,
         context_digest(
             data.scope.model_dump_json(),
             data.hts.model_dump_json(),
-            json.dumps([center_names, ace_codes], sort_keys=True),
+            json.dumps([center_names, ace_codes, releases], sort_keys=True),
         ),
     )
     code_names = {code: center_names[center_id] for code, center_id in ace_codes.items()}
@@ -89,7 +90,12 @@ def generate(
         data=data,
         pulled=pulled,
         routing=routing,
-        env=make_environment(data.shared.compiled, code_names),
+        env=make_environment(
+            data.shared.compiled,
+            code_names,
+            routing.hts_notes,
+            pulled.schedule.release.title if pulled.schedule else "",
+        ),
         fragments=fragments,
         today=today or dt.date.today(),
         code_names=code_names,
@@ -99,6 +105,12 @@ def generate(
     build.context.update(
         data=data,
         pulled=pulled,
+        schedule=pulled.schedule,
+        not_current_numbers={
+            number
+            for number, notes in routing.hts_notes.items()
+            if any(status.kind == "not_current" for status in notes.values())
+        },
         views=views,
         chapters={f"{c.number:02d}": c for c in data.hts.chapters},
         center_page=center_page,

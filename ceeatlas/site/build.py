@@ -28,5 +28,11 @@ class Build:
         return self.env.get_template(template).render(self.context, **extra)
 
     @property
+    def release_title(self) -> str:
+        """The newest HTSUS release held ("HTSUS 2026 Revision 10"), or "" without one."""
+        schedule = self.pulled.schedule
+        return schedule.release.title if schedule else ""
+
+    @property
     def center_names(self) -> dict[str, str]:
         return {center_id: center.name for center_id, center in self.data.centers.items()}

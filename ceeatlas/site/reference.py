@@ -8,6 +8,7 @@ import re
 
 from ceeatlas.curated import CuratedData
 
+from . import schedule
 from .build import Build
 from .centers import CENTERS_DIR
 from .render import BASIS_LABELS, safe_url, sources_of
@@ -95,7 +96,7 @@ def pages(build: Build) -> dict[str, str]:
 
 
 def assets(build: Build) -> dict[str, str]:
-    payload = lookup_payload(build.data)
+    payload = {**lookup_payload(build.data), "hts": schedule.lookup_data(build) or None}
     return {LOOKUP_JSON: json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))}
 
 

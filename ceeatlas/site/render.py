@@ -12,7 +12,7 @@ from markupsafe import Markup, escape
 
 from ceeatlas.hts import tariff_htsus
 from ceeatlas.models import Certainty, ScopeBasis, Source
-from ceeatlas.pulled import cbp_label
+from ceeatlas.pulled import cbp_label, ruling_hts
 
 BASIS_LABELS = {
     ScopeBasis.cbp_notice: "CBP notice",
@@ -76,17 +76,6 @@ def iso(value: dt.date) -> str:
     return value.isoformat()
 
 
-def ruling_hts(ruling) -> str:
-    """A ruling's HTS numbers as the lists show them: its own, then, when those route nowhere,
-    the goods' numbers its letter gives, labelled as read from the letter."""
-    text = ", ".join([tariff_htsus(t) for t in ruling.tariffs] + list(ruling.unparsed_tariffs))
-    if ruling.letter_tariffs:
-        letter = ", ".join(tariff_htsus(t) for t in ruling.letter_tariffs)
-        text = f"{text}; " if text else ""
-        text += f"{letter} (routed by a number in the letter text)"
-    return text
-
-
 def text_html(value: str) -> str:
     """HTML-escaped text as a plain str (no Markup wrapper to carry through f-strings)."""
     return str(escape(value))
@@ -124,10 +113,16 @@ def sources_of(obj: object) -> list[Source]:
     return list(found.values())
 
 
-def make_environment(read_date: dt.date, code_names: dict[str, str] | None = None) -> Environment:
+def make_environment(
+    read_date: dt.date,
+    code_names: dict[str, str] | None = None,
+    hts_notes: dict | None = None,
+    release: str = "",
+) -> Environment:
     """`read_date` is the compile date of the curated data: undated sources carry it as the day
     this project read them, and the `source_date` filter says so. `code_names` maps ACE Center
-    codes to Center names for CBP's own label on rulings."""
+    codes to Center names for CBP's own label on rulings; `hts_notes` (Routing.hts_notes) and
+    `release` (the newest HTSUS release's title) mark numbers the release lacks."""
     env = Environment(
         loader=PackageLoader("ceeatlas", "templates"),
         autoescape=True,  # Markdown templates too: data reaches them as escaped text
@@ -150,7 +145,7 @@ def make_environment(read_date: dt.date, code_names: dict[str, str] | None = Non
         safe_url=safe_url,
         tariff_htsus=tariff_htsus,
         source_date=source_date,
-        ruling_hts=ruling_hts,
+        ruling_hts=lambda ruling: ruling_hts(ruling, (hts_notes or {}).get(ruling.number), release),
         cbp_label=lambda ruling: cbp_label(ruling, code_names or {}),
     )
     env.globals.update(

@@ -14,17 +14,26 @@ from ceeatlas.finder import FOLDER as FINDER_FOLDER
 from ceeatlas.finder import write_finder_data
 from ceeatlas.models import ScopeBasis
 from ceeatlas.parallel import Background
-from ceeatlas.pulled import cbp_label
+from ceeatlas.pulled import cbp_label, ruling_hts
 from ceeatlas.scope import resolve_heading
 
+from . import schedule
 from .build import Build
-from .render import ruling_hts, text_html
+from .render import text_html
 
 RULINGS_PAGE = "rulings/index.md"
 UNASSIGNED_LISTING = "rulings/unassigned/index.html"
 # Folders of the site that only write_static_files writes: kept between builds (see
 # ceeatlas.files.keep_outputs) and pruned of what a build no longer writes.
-OUTPUT_FOLDERS = ("rulings/hts", "rulings/unassigned", FINDER_FOLDER, "feeds", "downloads")
+OUTPUT_FOLDERS = (
+    "rulings/hts",
+    "rulings/unassigned",
+    FINDER_FOLDER,
+    "feeds",
+    "downloads",
+    schedule.ASSETS,
+    schedule.BROWSE,
+)
 
 
 def heading_page(heading: str) -> str:
@@ -32,10 +41,13 @@ def heading_page(heading: str) -> str:
     return f"rulings/hts/{heading}/index.html"
 
 
-def ruling_row_html(ruling, code_names: dict[str, str]) -> Markup:
+def ruling_row_html(
+    ruling, code_names: dict[str, str], notes: dict | None = None, release: str = ""
+) -> Markup:
     """One <tr> of a ruling list. Rendered in Python, once per ruling, because the listing pages
     hold every ruling (often more than once) and a template per row dominated the build.
-    `code_names` maps ACE Center codes to Center names (CBP's own label on the ruling)."""
+    `code_names` maps ACE Center codes to Center names (CBP's own label on the ruling); `notes`
+    and `release` mark numbers the newest HTSUS release lacks (see render.ruling_hts)."""
     # source_url passed the schema's http(s) check when data/ was loaded; escaping is enough here.
     url = ruling.source_url
     label = text_html(f"{ruling.collection} {ruling.number}")
@@ -50,7 +62,7 @@ def ruling_row_html(ruling, code_names: dict[str, str]) -> Markup:
         status += " by " + ", ".join(ruling.modified_by)
     return Markup(
         f"<tr><td>{number}</td><td>{ruling.date.isoformat()}</td><td>{subject}</td>"
-        f"<td>{text_html(ruling_hts(ruling))}</td><td>{text_html(status)}</td></tr>"
+        f"<td>{text_html(ruling_hts(ruling, notes, release))}</td><td>{text_html(status)}</td></tr>"
     )
 
 
@@ -64,7 +76,21 @@ def routing_summary(build: Build) -> dict:
         "by_letter": Counter(ruling.letter_rule for ruling in by_letter),
         "unassigned": Counter(reason for _, reason in routing.unassigned).most_common(),
         "unknown_codes": sorted((code, len(rulings)) for code, rulings in routing.unknown_cbp_codes.items()),
+        "not_current": {
+            center: sum(1 for r in rulings if _cites_not_current(routing, r.number))
+            for center, rulings in routing.by_center.items()
+        },
+        "not_current_unassigned": sum(
+            1 for r, _ in routing.unassigned if _cites_not_current(routing, r.number)
+        ),
+        "newer": sum(
+            1 for notes in routing.hts_notes.values() if any(st.kind == "newer" for st in notes.values())
+        ),
     }
+
+
+def _cites_not_current(routing, number: str) -> bool:
+    return any(status.kind == "not_current" for status in routing.hts_notes.get(number, {}).values())
 
 
 def pages(build: Build) -> dict[str, str]:
@@ -85,19 +111,27 @@ def start_static_files(build: Build, site_dir: Path, site_url: str = "") -> Back
         with recording_outputs() as written:
             if pulled.rulings:
                 write_finder_data(
-                    site_dir, pulled, routing, list(data.centers), build.fragments, build.code_names
+                    site_dir,
+                    pulled,
+                    routing,
+                    list(data.centers),
+                    build.fragments,
+                    build.code_names,
+                    build.release_title,
                 )
             count = write_feeds(
                 site_dir, site_url or "/", pulled, routing, build.center_names, data.shared.compiled
             )
         return count, written
 
-    def downloads() -> tuple[int, list[str]]:
+    def downloads_and_schedule() -> tuple[int, list[str]]:
         with recording_outputs() as written:
             write_open_data(site_dir, pulled, routing, build.fragments)
+            if pulled.schedule is not None:
+                schedule.write_assets(pulled.schedule, site_dir)
         return 0, written
 
-    return Background([finder_and_feeds, downloads])
+    return Background([finder_and_feeds, downloads_and_schedule])
 
 
 def write_static_files(build: Build, site_dir: Path, site_name: str, started: Background) -> int:
@@ -109,9 +143,19 @@ def write_static_files(build: Build, site_dir: Path, site_name: str, started: Ba
         for pattern in ("assets/stylesheets/main.*.min.css", "assets/stylesheets/palette.*.min.css")
         for path in sorted(site_dir.glob(pattern))
     ] + ["assets/stylesheets/atlas.css"]
-    common = {"site_name": site_name, "stylesheets": sheets, "root": "../../../"}
+    # What a listing page shows: ruling rows, groups of them, headings, or schedule lines.
+    common = {
+        "site_name": site_name,
+        "stylesheets": sheets,
+        "root": "../../../",
+        "rows": Markup(),
+        "groups": None,
+        "headings": None,
+        "lines": None,
+    }
     with recording_outputs() as written:
         count = _write_lists(build, site_dir, common)
+        count += schedule.write_browse_pages(build, site_dir, common)
     for job_count, job_written in started.results():
         count += job_count
         written += job_written
@@ -127,9 +171,11 @@ def _write_lists(build: Build, site_dir: Path, common: dict) -> int:
     listing = build.env.get_template("listing.html.j2")
     written = 0
     # A ruling named under several headings is rendered once.
-    code_names = build.code_names
+    code_names, notes, release = build.code_names, routing.hts_notes, build.release_title
     row_of = build.fragments.pieces(
-        "list-row", build.pulled, lambda ruling: str(ruling_row_html(ruling, code_names))
+        "list-row",
+        build.pulled,
+        lambda ruling: str(ruling_row_html(ruling, code_names, notes.get(ruling.number), release)),
     )
 
     def rows_of(rulings) -> Markup:
@@ -153,8 +199,6 @@ def _write_lists(build: Build, site_dir: Path, common: dict) -> int:
                 f"{len(rulings)} rulings name a tariff number under this heading, newest first.",
             ],
             rows=rows_of(rulings),
-            groups=None,
-            headings=None,
             feed=f"feeds/chapters/{heading[:2]}.xml",
             feed_title=f"HTS chapter {heading[:2]} rulings",
             caption=f"Rulings that name heading {heading}",
@@ -180,9 +224,7 @@ def _write_lists(build: Build, site_dir: Path, common: dict) -> int:
             "no number for the goods. They are listed here rather than dropped, by reason.",
             f"{len(routing.unassigned)} rulings.",
         ],
-        rows=Markup(),
         groups=groups,
-        headings=None,
         feed=None,
         caption="Rulings without a routable tariff number",
     )
@@ -193,8 +235,6 @@ def _write_lists(build: Build, site_dir: Path, common: dict) -> int:
         title="Rulings by HTS heading",
         description="Every HTS heading named by a pulled ruling, with the number of rulings.",
         intro=[f"{len(routing.by_heading)} headings. Open one to see its rulings, newest first."],
-        rows=Markup(),
-        groups=None,
         feed=None,
         headings=[
             (h, chapters[h[:2]].title, data.centers[owners[h]].name, len(rows))

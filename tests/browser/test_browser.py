@@ -65,6 +65,8 @@ PAGES = {
     "heading": "rulings/hts/6109/",
     "unassigned": "rulings/unassigned/",
     "about": "about/",
+    "hts-chapters": "hts/",
+    "hts-chapter": "hts/61/",
     "open-data": "about/open-data/",
     "not-found": "404.html",
 }
@@ -163,6 +165,38 @@ def test_hts_lookup_finds_the_center(page, site_url, typed, center):
     result.get_by_text(center, exact=True).wait_for(timeout=5000)
     assert "Source:" in result.inner_text()
     _shot(page, f"lookup-{typed}")
+    assert page.console_errors == []
+
+
+def test_lookup_explains_a_number_in_words(page, site_url):
+    page.goto(site_url + "centers/lookup/")
+    page.fill("#hts-input", "6109.10.00.12")
+    page.click("#hts-lookup button[type=submit]")
+    result = page.locator("#hts-result")
+    result.get_by_text("Men's (338)").wait_for(timeout=5000)
+    text = result.inner_text()
+    assert (
+        "Other T-shirts" in text and "Unit of quantity: doz., kg" in text and "HTSUS 2026 Revision 10" in text
+    )
+    assert result.locator("a[href^='https://hts.usitc.gov/']").count() == 1
+    page.fill("#hts-input", "6109.10.00.99")
+    page.click("#hts-lookup button[type=submit]")
+    result.get_by_text("6109.10.00.99 is not in HTSUS 2026 Revision 10.").wait_for(timeout=5000)
+    assert "6109.10.00.11" in result.inner_text()  # a sibling that exists
+    _shot(page, "lookup-missing-number")
+    assert page.console_errors == []
+
+
+def test_lookup_finds_headings_from_words(page, site_url):
+    page.goto(site_url + "centers/lookup/?hts=robot+vacuum+cleaner")
+    result = page.locator("#hts-result")
+    result.locator("ol.atlas-word-results li").first.wait_for(timeout=5000)
+    assert result.locator("ol.atlas-word-results li").first.inner_text().startswith("8508")
+    page.fill("#hts-input", "thermal undershirts")
+    page.click("#hts-lookup button[type=submit]")
+    result.get_by_text("6109.10.00.11").wait_for(timeout=5000)
+    assert "Apparel, Footwear & Textiles" in result.inner_text()
+    _shot(page, "lookup-words")
     assert page.console_errors == []
 
 
@@ -265,6 +299,8 @@ def test_readable_without_javascript(browser, site_url):
     assert "Articles of apparel and clothing accessories, knitted or crocheted" in tab.content()
     tab.goto(site_url + "centers/electronics/")
     assert tab.get_by_role("heading", name="HTS scope").is_visible()
+    tab.goto(site_url + "hts/61/")  # the lookup's answers, browsed by chapter
+    assert "T-shirts, singlets, tank tops and similar garments" in tab.content()
     _shot(tab, "no-javascript-center")
     context.close()
 

@@ -172,6 +172,7 @@
       if (row[7]) {
         hts = (hts ? hts + "; " : "") + row[7].split(" ").map(htsus).join(", ") + " (routed by a number in the letter text)";
       }
+      if (row[9]) hts = row[9]; // the same, with a note on each number the newest HTSUS release lacks
       line.appendChild(el("td", hts));
       line.appendChild(el("td", STATUS_WORDS[row[5]] || ""));
       body.appendChild(line);

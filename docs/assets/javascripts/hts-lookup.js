@@ -108,6 +108,138 @@
   }
 
   /* ------------------------------------------------------------------------------------ */
+  /* The schedule: mirrors ceeatlas/htsus.py (build_lines, chain, stem, terms, rank)        */
+  /* ------------------------------------------------------------------------------------ */
+
+  /* The heading whose file holds line `index` (data.hts.starts is [[heading, first line], ...]). */
+  function headingAt(hts, index) {
+    var low = 0, high = hts.starts.length - 1;
+    while (low < high) {
+      var middle = Math.ceil((low + high) / 2);
+      if (hts.starts[middle][1] <= index) low = middle; else high = middle - 1;
+    }
+    return hts.starts[low];
+  }
+
+  function startOf(hts, heading) {
+    for (var i = 0; i < hts.starts.length; i++) if (hts.starts[i][0] === heading) return hts.starts[i][1];
+    return null;
+  }
+
+  /* A heading file's rows -> lines with the index of the line their chain continues in. */
+  function linesOf(rows, start) {
+    var lines = [], stack = [];
+    rows.forEach(function (row, i) {
+      var htsno = row[0], indent = row[1];
+      if (htsno && indent === 0) stack = [];
+      while (stack.length && stack[stack.length - 1].indent >= indent) stack.pop();
+      var line = { index: start + i, htsno: htsno, digits: htsno.replace(/\./g, ""), indent: indent,
+                   description: row[2], units: row[3] || [], parent: stack.length ? stack[stack.length - 1] : null };
+      lines.push(line);
+      stack.push(line);
+    });
+    return lines;
+  }
+
+  function findLine(lines, digits) {
+    for (var i = 0; i < lines.length; i++) {
+      var line = lines[i];
+      if (!line.htsno) continue;
+      if (digits.length === 4 ? line.indent === 0 && line.digits.slice(0, 4) === digits : line.digits === digits) return line;
+    }
+    return null;
+  }
+
+  function chainOf(line) {
+    var found = [];
+    for (var current = line; current; current = current.parent) found.unshift(current);
+    return found;
+  }
+
+  function chainText(line) {
+    return chainOf(line).map(function (part) { return part.description.replace(/:$/, ""); }).join(" > ");
+  }
+
+  /* The numbered lines one level below `line`: the choices under it. */
+  function childrenOf(lines, line) {
+    var below = [], after = false;
+    for (var i = 0; i < lines.length; i++) {
+      var candidate = lines[i];
+      if (candidate === line) { after = true; continue; }
+      if (!after) continue;
+      if (candidate.indent <= line.indent) break;
+      if (candidate.htsno && candidate.digits.length > line.digits.length) below.push(candidate);
+    }
+    var shortest = Math.min.apply(null, below.map(function (item) { return item.digits.length; }));
+    return below.filter(function (item) { return item.digits.length === shortest; });
+  }
+
+  /* What the release says of a number: its line, or that it is missing with the nearest line above. */
+  function explain(lines, digits) {
+    var line = findLine(lines, digits);
+    if (line) return { exists: true, line: line, chain: chainOf(line) };
+    var nearest = null;
+    [8, 6, 4].forEach(function (length) {
+      if (!nearest && digits.length > length) nearest = findLine(lines, digits.slice(0, length));
+    });
+    return { exists: false, nearest: nearest, chain: nearest ? chainOf(nearest) : [],
+             siblings: nearest ? childrenOf(lines, nearest) : [] };
+  }
+
+  function stem(word) {
+    if (word.length > 4 && /ies$/.test(word)) return word.slice(0, -3) + "y";
+    if (/sses$/.test(word)) return word.slice(0, -2);
+    if (word.length > 3 && /s$/.test(word) && !/(ss|us|is)$/.test(word)) return word.slice(0, -1);
+    return word;
+  }
+
+  function terms(text, stopwords) {
+    var found = [];
+    (String(text || "").toLowerCase().match(/[a-z]{3,}/g) || []).forEach(function (word) {
+      if (stopwords.indexOf(word) >= 0) return;
+      var term = stem(word);
+      if (found.indexOf(term) < 0) found.push(term);
+    });
+    return found;
+  }
+
+  function undelta(deltas) {
+    var ids = [], current = 0;
+    (deltas || []).forEach(function (d, i) { current = i === 0 ? d : current + d; ids.push(current); });
+    return ids;
+  }
+
+  /* The query's words, each with the schedule words that count for it (htsus.word_groups). */
+  function wordGroups(text, stopwords, synonyms) {
+    return terms(text, stopwords).map(function (term) { return [term].concat(synonyms[term] || []); });
+  }
+
+  /* postings: term -> [own ids, ids matched only above]; the order of htsus.rank. */
+  function rank(postings, total, groups, limit, synonymWeight) {
+    var scores = {}, matched = {};
+    groups.forEach(function (group) {
+      var best = {};
+      group.forEach(function (term, position) {
+        var lists = postings[term];
+        if (!lists) return;
+        var count = lists[0].length + lists[1].length;
+        if (!count) return;
+        var weight = Math.log(1 + total / count) * (position === 0 ? 1 : synonymWeight);
+        lists[0].forEach(function (id) { best[id] = Math.max(best[id] || 0, 2 * weight); });
+        lists[1].forEach(function (id) { best[id] = Math.max(best[id] || 0, weight); });
+      });
+      Object.keys(best).forEach(function (id) {
+        scores[id] = (scores[id] || 0) + best[id];
+        (matched[id] = matched[id] || []).push(group[0]);
+      });
+    });
+    var round = function (x) { return Math.round(x * 1e9) / 1e9; };
+    return Object.keys(scores).map(Number).sort(function (a, b) {
+      return (matched[b].length - matched[a].length) || (round(scores[b]) - round(scores[a])) || (a - b);
+    }).slice(0, limit).map(function (id) { return { index: id, score: scores[id], matched: matched[id] }; });
+  }
+
+  /* ------------------------------------------------------------------------------------ */
   /* Browser rendering                                                                     */
   /* ------------------------------------------------------------------------------------ */
 
@@ -145,14 +277,83 @@
     container.appendChild(source);
   }
 
-  function render(data, root, answer, container) {
+  function numberLink(htsno) {
+    return el("a", htsno, { href: "?hts=" + encodeURIComponent(htsno) });
+  }
+
+  /* The description chain as a list: broadest first, each line with its number if it has one. */
+  function chainList(chain) {
+    var list = el("ol", null, { "class": "atlas-chain" });
+    chain.forEach(function (line) {
+      var item = el("li");
+      if (line.htsno) {
+        item.appendChild(el("strong", line.htsno));
+        item.appendChild(document.createTextNode(" "));
+      }
+      item.appendChild(document.createTextNode(line.description));
+      list.appendChild(item);
+    });
+    return list;
+  }
+
+  function renderSchedule(data, answer, explained, container) {
+    var hts = data.hts, release = hts.release.title;
+    if (!explained) return;
+    if (explained.exists) {
+      var intro = el("p");
+      intro.appendChild(el("strong", answer.htsus));
+      intro.appendChild(document.createTextNode(" in " + release + " (published " + hts.release.published + "), read from the broadest line down:"));
+      container.appendChild(intro);
+      container.appendChild(chainList(explained.chain));
+      if (explained.line.units.length) {
+        container.appendChild(el("p", "Unit of quantity: " + explained.line.units.join(", ")));
+      }
+      return;
+    }
+    container.appendChild(el("p", answer.htsus + " is not in " + release + ".", { "class": "atlas-error" }));
+    if (explained.nearest) {
+      var nearest = el("p", "The nearest number above it that exists is ");
+      nearest.appendChild(numberLink(explained.nearest.htsno));
+      nearest.appendChild(document.createTextNode(":"));
+      container.appendChild(nearest);
+      container.appendChild(chainList(explained.chain));
+    }
+    if (explained.siblings && explained.siblings.length) {
+      container.appendChild(el("p", "Numbers that exist at that level:"));
+      var list = el("ul", null, { "class": "atlas-siblings" });
+      explained.siblings.forEach(function (line) {
+        var item = el("li");
+        item.appendChild(numberLink(line.htsno));
+        item.appendChild(document.createTextNode(" " + line.description));
+        list.appendChild(item);
+      });
+      container.appendChild(list);
+    }
+  }
+
+  function render(data, root, answer, container, explained) {
     container.textContent = "";
+    if (data.hts && answer.digits.length >= 4 && answer.kind !== "reserved") {
+      renderSchedule(data, answer, explained, container);
+    }
     var title = el("p");
     title.appendChild(el("strong", answer.htsus));
     var context = " - chapter " + answer.chapter + (answer.chapterTitle ? ": " + answer.chapterTitle : "");
     if (answer.section) context += " (section " + answer.section.roman + ": " + answer.section.title + ")";
     title.appendChild(document.createTextNode(context));
     container.appendChild(title);
+    var links = el("p");
+    if (data.hts) {
+      var usitc = data.hts.usitc.replace("{number}", encodeURIComponent(answer.htsus));
+      links.appendChild(el("a", "See " + answer.htsus + " on hts.usitc.gov", { href: usitc, rel: "noopener" }));
+      links.appendChild(document.createTextNode(" (rates of duty, and additional duties of chapter 99, are there)."));
+      if (answer.heading && data.hts.ruled.indexOf(answer.heading) >= 0) {
+        links.appendChild(document.createTextNode(" "));
+        links.appendChild(el("a", "Rulings for heading " + answer.heading, { href: root + "rulings/hts/" + answer.heading + "/" }));
+        links.appendChild(document.createTextNode("."));
+      }
+      container.appendChild(links);
+    }
     if (answer.digits.length >= 6) {
       container.appendChild(el("p", "In CROSS, search rulings for " + answer.cross + " (CROSS matches this grouping)."));
     }
@@ -188,7 +389,103 @@
       });
       container.appendChild(list);
     }
+    if (answer.kind === "chapter" && data.hts) {
+      var browse = el("p");
+      browse.appendChild(el("a", "Headings and subheadings of chapter " + answer.chapter, { href: root + "hts/" + answer.chapter + "/" }));
+      container.appendChild(browse);
+    }
   }
+
+  function renderWords(data, root, found, container) {
+    container.textContent = "";
+    if (!found.results.length) {
+      container.appendChild(el("p", "No line of " + data.hts.release.title + " uses these words. Try other words for what the goods are, what they are made of or what they do."));
+      return;
+    }
+    container.appendChild(el("p", "Lines of " + data.hts.release.title + " that use your words (" + found.words.join(", ") +
+      "), the lines matching most of them first. Check the full text and notes before you classify."));
+    var list = el("ol", null, { "class": "atlas-word-results" });
+    found.results.forEach(function (result) {
+      var item = el("li");
+      item.appendChild(numberLink(result.line.htsno));
+      item.appendChild(document.createTextNode(" " + chainText(result.line)));
+      var row = resolveHeading(data, result.heading);
+      if (row && parseInt(result.heading.slice(0, 2), 10) <= 97) {
+        var center = el("span", " Center: ", { "class": "atlas-word-center" });
+        center.appendChild(centerLink(data, root, row.center));
+        if (row.basis === "industry_description") center.appendChild(document.createTextNode(" (approximate)"));
+        item.appendChild(center);
+      }
+      list.appendChild(item);
+    });
+    container.appendChild(list);
+  }
+
+  function Schedule(base) {
+    this.base = base;
+    this.cache = {};
+  }
+
+  Schedule.prototype.get = function (path) {
+    if (!this.cache[path]) {
+      this.cache[path] = fetch(this.base + path).then(function (response) {
+        if (response.status === 404) return null;
+        if (!response.ok) throw new Error("Could not load " + path + " (HTTP " + response.status + ").");
+        return response.json();
+      });
+    }
+    return this.cache[path];
+  };
+
+  /* The lines of one heading (null when the release has no such heading). */
+  Schedule.prototype.heading = function (data, heading) {
+    var start = startOf(data.hts, heading);
+    if (start === null) return Promise.resolve(null);
+    return this.get("h/" + heading + ".json").then(function (rows) { return rows ? linesOf(rows, start) : null; });
+  };
+
+  Schedule.prototype.explain = function (data, answer) {
+    if (!data.hts || answer.digits.length < 4) return Promise.resolve(null);
+    var heading = answer.digits.slice(0, 4);
+    var chapter = heading.slice(0, 2);
+    return this.heading(data, heading).then(function (lines) {
+      if (lines) return explain(lines, answer.digits);
+      // No such heading: the chapter's headings are the choices.
+      var headings = data.hts.starts.filter(function (s) { return s[0].slice(0, 2) === chapter; });
+      return { exists: false, nearest: null, chain: [], siblings: headings.map(function (s) {
+        return { htsno: s[0], description: "(see chapter " + chapter + ")" };
+      }) };
+    });
+  };
+
+  Schedule.prototype.words = function (data, text, limit) {
+    var self = this, hts = data.hts;
+    var groups = wordGroups(text, hts.stopwords, hts.synonyms);
+    if (!groups.length) return Promise.resolve({ words: [], results: [] });
+    var wanted = [].concat.apply([], groups);
+    var prefixes = wanted.map(function (w) { return w.slice(0, 2); }).filter(function (p, i, all) { return all.indexOf(p) === i; });
+    return Promise.all(prefixes.map(function (p) { return self.get("w/" + p + ".json"); })).then(function (shards) {
+      var postings = {};
+      shards.forEach(function (shard) {
+        Object.keys(shard || {}).forEach(function (term) {
+          if (wanted.indexOf(term) >= 0) postings[term] = [undelta(shard[term][0]), undelta(shard[term][1])];
+        });
+      });
+      var ranked = rank(postings, hts.searchable, groups, limit || 25, hts.synonym_weight);
+      var headings = ranked.map(function (r) { return headingAt(hts, r.index)[0]; });
+      var unique = headings.filter(function (h, i) { return headings.indexOf(h) === i; });
+      return Promise.all(unique.map(function (h) { return self.heading(data, h); })).then(function (loaded) {
+        var byIndex = {};
+        loaded.forEach(function (lines) { (lines || []).forEach(function (line) { byIndex[line.index] = line; }); });
+        return {
+          words: groups.map(function (group) { return group[0]; }),
+          results: ranked.filter(function (r) { return byIndex[r.index]; }).map(function (r, i) {
+            return { line: byIndex[r.index], heading: headingAt(hts, r.index)[0], matched: r.matched, score: r.score };
+          }),
+        };
+      });
+    });
+  };
 
   function init() {
     var form = document.getElementById("hts-lookup");
@@ -197,6 +494,7 @@
     var input = document.getElementById("hts-input");
     var output = document.getElementById("hts-result");
     var root = form.getAttribute("data-root") || "";
+    var schedule = new Schedule(form.getAttribute("data-hts") || "");
     var dataPromise = null;
 
     function data() {
@@ -209,13 +507,23 @@
       return dataPromise;
     }
 
+    function fail(error) {
+      output.textContent = "";
+      output.appendChild(el("p", error.message, { class: "atlas-error" }));
+    }
+
     function run() {
+      var text = input.value.trim();
       data().then(function (loaded) {
-        render(loaded, root, lookup(loaded, input.value), output);
-      }).catch(function (error) {
-        output.textContent = "";
-        output.appendChild(el("p", error.message, { class: "atlas-error" }));
-      });
+        if (/[a-z]/i.test(text.replace(/^(htsus|hts)\b/i, "")) && loaded.hts) {
+          output.textContent = "Searching...";
+          return schedule.words(loaded, text).then(function (found) { renderWords(loaded, root, found, output); });
+        }
+        var answer = lookup(loaded, text);
+        return schedule.explain(loaded, answer).then(function (explained) {
+          render(loaded, root, answer, output, explained);
+        });
+      }).catch(fail);
     }
 
     form.addEventListener("submit", function (event) {
@@ -231,7 +539,11 @@
   }
 
   if (typeof module !== "undefined" && module.exports) {
-    module.exports = { normalise: normalise, htsusForm: htsusForm, crossForm: crossForm, lookup: lookup };
+    module.exports = {
+      normalise: normalise, htsusForm: htsusForm, crossForm: crossForm, lookup: lookup,
+      headingAt: headingAt, linesOf: linesOf, findLine: findLine, chainText: chainText, explain: explain,
+      stem: stem, terms: terms, wordGroups: wordGroups, undelta: undelta, rank: rank, Schedule: Schedule,
+    };
   } else {
     window.atlasOnPage(init); // defined by atlas.js, which loads first
   }

@@ -1,0 +1,299 @@
+"""The HTSUS as this site holds it (data/hts/): every number explained in words, the numbers each
+kept release had, and a word search over the descriptions.
+
+A row's full description is its chain: the nearest rows above it with a smaller indent,
+unnumbered rows such as "Men's or boys':" included. 6109.10.00.12 reads: "T-shirts, singlets ...
+> Of cotton > Men's or boys': > Other T-shirts: > Men's (338)".
+
+The browser does the same from the files ceeatlas.site.reference writes (hts-lookup.js mirrors
+`chain`, `terms` and `rank`; tests/test_hts_js.py compares the two).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from .hts import htsus_form
+from .models import HtsRelease
+from .store import read_hts
+
+USITC_SEARCH = "https://hts.usitc.gov/search?query={number}"
+# Words that carry no meaning for finding goods; "other" and "nesoi" label residual lines.
+STOPWORDS = frozenset(
+    "the and for with other not than any its all from are but has have which whether such this that these "
+    "those per each more less being nesoi thereof parts part articles article including excluding".split()
+)
+WORD_CHAPTERS = range(1, 98)  # chapters 98 and 99 are special provisions, not goods to find by words
+
+
+def stem(word: str) -> str:
+    """A plural's singular, roughly: "undershirts" -> "undershirt", "batteries" -> "battery".
+    The browser's copy (hts-lookup.js) must give the same answer."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith("sses"):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def terms(text: str) -> list[str]:
+    """The searchable words of a text, stemmed, in order of first use, without stopwords."""
+    found: dict[str, None] = {}
+    for word in re.findall(r"[a-z]{3,}", text.lower()):
+        if word not in STOPWORDS:
+            found.setdefault(stem(word), None)
+    return list(found)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One row of the schedule, with the index of the row its chain continues in (-1: none)."""
+
+    index: int
+    htsno: str  # "" for a description row
+    indent: int
+    description: str
+    units: tuple[str, ...]
+    parent: int
+
+    @property
+    def digits(self) -> str:
+        return self.htsno.replace(".", "")
+
+
+@dataclass(frozen=True)
+class TariffStatus:
+    """What the held releases say of one tariff number of a ruling."""
+
+    kind: str  # "current" | "not_current" | "newer" (the ruling is newer than the newest release held)
+    nearest: str | None = None  # for not_current: the longest part of the number that is current
+    last_seen: str | None = None  # for not_current: the newest kept release that still had it
+
+    @property
+    def obsolete(self) -> bool:
+        return self.kind == "not_current"
+
+
+@dataclass
+class Schedule:
+    releases: list[HtsRelease]  # kept releases, oldest first; the last one is `lines`
+    lines: list[Line]
+    _numbers: dict[str, int] = field(default_factory=dict)  # digits -> index of a numbered line
+
+    def __post_init__(self) -> None:
+        self._numbers = {line.digits: line.index for line in self.lines if line.htsno}
+
+    @property
+    def release(self) -> HtsRelease:
+        return self.releases[-1]
+
+    # -- single numbers -------------------------------------------------------------------
+
+    @cached_property
+    def headings(self) -> dict[str, int]:
+        """Heading (4 digits) -> index of its first line. Some headings have no 4-digit row of
+        their own (6216 starts at 6216.00); their first numbered row stands for them."""
+        found: dict[str, int] = {}
+        for line in self.lines:
+            if line.htsno and line.indent == 0:
+                found.setdefault(line.digits[:4], line.index)
+        return found
+
+    def find(self, digits: str) -> Line | None:
+        """The line of a number at its own level, or None when the release does not have it."""
+        if len(digits) == 4 and digits in self.headings:
+            return self.lines[self.headings[digits]]
+        index = self._numbers.get(digits)
+        return self.lines[index] if index is not None else None
+
+    def exists(self, digits: str) -> bool:
+        return self.find(digits) is not None
+
+    def chain(self, line: Line) -> list[Line]:
+        """The line and the lines above it that it reads under, broadest first."""
+        found = [line]
+        while found[-1].parent >= 0:
+            found.append(self.lines[found[-1].parent])
+        return list(reversed(found))
+
+    def chain_text(self, line: Line) -> str:
+        return " > ".join(part.description.rstrip(":") for part in self.chain(line))
+
+    def nearest_parent(self, digits: str) -> Line | None:
+        """The longest existing number that `digits` extends (a heading at least)."""
+        for length in (8, 6, 4):
+            if len(digits) > length:
+                line = self.find(digits[:length])
+                if line is not None:
+                    return line
+        return None
+
+    def numbered_children(self, line: Line | None, chapter: str = "") -> list[Line]:
+        """The numbered lines one level below `line` (the headings of `chapter` when None):
+        the choices a trader has under it."""
+        if line is None:
+            return [self.lines[index] for heading, index in self.headings.items() if heading[:2] == chapter]
+        below: list[Line] = []
+        for candidate in self.lines[line.index + 1 :]:
+            if candidate.indent <= line.indent:
+                break
+            if candidate.htsno and len(candidate.digits) > len(line.digits):
+                below.append(candidate)
+        shortest = min((len(item.digits) for item in below), default=0)
+        return [item for item in below if len(item.digits) == shortest]
+
+    def heading_description(self, heading: str) -> str | None:
+        line = self.find(heading)
+        return line.description.rstrip(":") if line else None
+
+    # -- releases -------------------------------------------------------------------------
+
+    @cached_property
+    def _numbers_by_release(self) -> dict[str, frozenset[str]]:
+        """Release name -> the numbers (digits) it had, walking back from the newest."""
+        numbers = set(self._numbers)
+        found = {self.release.name: frozenset(numbers)}
+        for newer, older in zip(reversed(self.releases), reversed(self.releases[:-1]), strict=False):
+            numbers = (numbers - {n.replace(".", "") for n in newer.added}) | {
+                n.replace(".", "") for n in newer.dropped
+            }
+            found[older.name] = frozenset(numbers)
+        return found
+
+    def had(self, release: str, digits: str) -> bool:
+        """Whether a kept release had a number (a heading: any line of it)."""
+        numbers = self._numbers_by_release[release]
+        if len(digits) == 4:
+            return any(number.startswith(digits) for number in numbers)
+        return digits in numbers
+
+    def tariff_status(self, tariff: str, ruling_date: dt.date) -> TariffStatus:
+        """A ruling's number against the held releases. A number the newest release lacks is
+        "not in the current HTSUS" only if the ruling is not newer than that release: a ruling
+        dated after it may cite a number a later release added."""
+        digits = tariff.replace(".", "")
+        if self.exists(digits):
+            return TariffStatus("current")
+        if ruling_date > self.release.published:
+            return TariffStatus("newer")
+        nearest = self.nearest_parent(digits)
+        last_seen = next(
+            (release.name for release in reversed(self.releases[:-1]) if self.had(release.name, digits)), None
+        )
+        return TariffStatus("not_current", nearest.htsno if nearest else None, last_seen)
+
+    # -- words ----------------------------------------------------------------------------
+
+    @cached_property
+    def searchable(self) -> list[Line]:
+        """Numbered lines of chapters 01-97, the lines a word search can answer with."""
+        return [line for line in self.lines if line.htsno and int(line.digits[:2]) in WORD_CHAPTERS]
+
+    @cached_property
+    def postings(self) -> dict[str, tuple[list[int], list[int]]]:
+        """Term -> (lines whose own description has it, lines that have it only above them)."""
+        own_terms: dict[int, set[str]] = {}
+        found: dict[str, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
+        for line in self.searchable:
+            mine = set(terms(line.description))
+            own_terms[line.index] = mine
+            above: set[str] = set()
+            parent = line.parent
+            while parent >= 0:
+                above.update(terms(self.lines[parent].description))
+                parent = self.lines[parent].parent
+            for term in mine:
+                found[term][0].append(line.index)
+            for term in above - mine:
+                found[term][1].append(line.index)
+        return dict(found)
+
+    def search(
+        self, text: str, limit: int = 25, synonyms: dict[str, list[str]] | None = None
+    ) -> list[tuple[Line, float, list[str]]]:
+        """Lines best matching some words: (line, score, the query words it matched), best first.
+        `synonyms` maps a (stemmed) word to schedule words that count for it too."""
+        groups = word_groups(text, synonyms or {})
+        return [
+            (self.lines[index], score, matched)
+            for index, score, matched in rank(self.postings, len(self.searchable), groups, limit)
+        ]
+
+
+SYNONYM_WEIGHT = 0.5  # a schedule word found for a trader's word counts half as much as the word
+
+
+def synonym_map(entries) -> dict[str, list[str]]:
+    """Curated synonyms (centers/hts-synonyms.yaml) -> stemmed word -> stemmed schedule words."""
+    found: dict[str, list[str]] = {}
+    for entry in entries:
+        schedule_words = [stem(word) for word in entry.schedule_words]
+        for word in entry.words:
+            found[stem(word)] = schedule_words
+    return found
+
+
+def word_groups(text: str, synonyms: dict[str, list[str]]) -> list[list[str]]:
+    """The query's words, each with the schedule words that count for it (the word first)."""
+    return [[term, *synonyms.get(term, [])] for term in terms(text)]
+
+
+def rank(postings, total: int, groups: list[list[str]], limit: int) -> list[tuple[int, float, list[str]]]:
+    """(line index, score, query words matched), best first: lines matching more of the query's
+    words first, then the higher score. A word scores idf(term), doubled when the line's own
+    description has the term rather than a line above it, halved for a synonym; of a word's
+    terms, the best one counts. The browser ranks the same way (hts-lookup.js)."""
+    scores: dict[int, float] = defaultdict(float)
+    matched: dict[int, list[str]] = defaultdict(list)
+    for group in groups:
+        best: dict[int, float] = {}
+        for position, term in enumerate(group):
+            own, above = postings.get(term, ([], []))
+            count = len(own) + len(above)
+            if not count:
+                continue
+            weight = math.log(1 + total / count) * (1 if position == 0 else SYNONYM_WEIGHT)
+            for index in own:
+                best[index] = max(best.get(index, 0.0), 2 * weight)
+            for index in above:
+                best[index] = max(best.get(index, 0.0), weight)
+        for index, value in best.items():
+            scores[index] += value
+            matched[index].append(group[0])
+    order = sorted(scores, key=lambda index: (-len(matched[index]), -round(scores[index], 9), index))[:limit]
+    return [(index, scores[index], matched[index]) for index in order]
+
+
+def build_lines(rows: list[list]) -> list[Line]:
+    """Rows as kept ([htsno, indent, description, units]) -> lines with their parents."""
+    lines: list[Line] = []
+    stack: list[tuple[int, int]] = []  # (indent, index) of the open chain
+    for index, (htsno, indent, description, units) in enumerate(rows):
+        if htsno and indent == 0:
+            stack = []  # a new heading: nothing above it but its chapter
+        while stack and stack[-1][0] >= indent:
+            stack.pop()
+        lines.append(Line(index, htsno, indent, description, tuple(units), stack[-1][1] if stack else -1))
+        stack.append((indent, index))
+    return lines
+
+
+def load_schedule(data_dir: Path) -> Schedule | None:
+    held = read_hts(data_dir)
+    if held is None:
+        return None
+    releases, rows = held
+    return Schedule(releases, build_lines(rows))
+
+
+def usitc_link(digits: str) -> str:
+    """The number's page on hts.usitc.gov (the form public clients use; not documented by USITC)."""
+    return USITC_SEARCH.format(number=htsus_form(digits))
