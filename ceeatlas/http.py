@@ -6,7 +6,8 @@ What it guarantees, so that source modules do not each reinvent it:
 - retries with exponential backoff on 429, 5xx, timeouts and dropped connections, honouring
   Retry-After; a failure that waiting cannot heal within a run (unknown host, network
   unreachable, connection refused, TLS handshake refused) fails at once, in plain words;
-- a per-host rate limit (default one request per second);
+- a per-host rate limit (default one request per second) that holds across threads, and one
+  requests.Session per thread (requests does not promise that a Session is thread-safe);
 - an on-disk cache of raw responses under readable paths (cache/cross/search/...), which an
   interrupted pull reuses to resume without refetching (see `not_before` and pull.RunMarker);
   `force` bypasses it;
@@ -25,6 +26,7 @@ import logging
 import re
 import socket
 import ssl
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -107,8 +109,13 @@ class HttpClient:
     force: bool = False
     sleep: Callable[[float], None] = time.sleep
     session: requests.Session = field(default_factory=requests.Session)
+    clock: Callable[[], float] = time.monotonic  # the rate limiter's clock (tests freeze it)
     requests_made: int = 0
-    _last_request: dict[str, float] = field(default_factory=dict)
+    _last_request: dict[str, float] = field(default_factory=dict)  # host -> time of its latest slot
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _owner_thread: int = field(default_factory=threading.get_ident, repr=False)
+    _local: threading.local = field(default_factory=threading.local, repr=False)
+    _thread_sessions: list[requests.Session] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         self.session.headers.update({"User-Agent": USER_AGENT, "Accept": "application/json, text/html;q=0.5"})
@@ -152,15 +159,23 @@ class HttpClient:
         """Fetch a page only to see where it leads (link checks): no cache, any status returned."""
         return self._fetch(url, frozenset(), allow_any_status=True)
 
+    def close_thread_sessions(self) -> None:
+        """Close the sessions made for other threads; call it once those threads are done."""
+        with self._lock:
+            sessions, self._thread_sessions = self._thread_sessions, []
+        for session in sessions:
+            session.close()
+
     # -- internals --------------------------------------------------------------------
 
     def _fetch(self, url: str, no_retry: frozenset[int], allow_any_status: bool = False) -> Response:
         attempt = 0
         while True:
             self._respect_rate_limit(url)
-            self.requests_made += 1
+            with self._lock:
+                self.requests_made += 1
             try:
-                raw = self.session.get(url, timeout=self.timeout, allow_redirects=True)
+                raw = self._session().get(url, timeout=self.timeout, allow_redirects=True)
             except requests.RequestException as error:
                 cause, reason = classify_failure(error, url)
                 if cause in CANNOT_HEAL:
@@ -197,14 +212,35 @@ class HttpClient:
         self.sleep(seconds)
 
     def _respect_rate_limit(self, url: str) -> None:
-        host = urlsplit(url).netloc
         if self.min_interval <= 0:
             return
-        last = self._last_request.get(host)
-        now = time.monotonic()
-        if last is not None and now - last < self.min_interval:
-            self.sleep(self.min_interval - (now - last))
-        self._last_request[host] = time.monotonic()
+        host = urlsplit(url).netloc
+        # Book this request's slot under the lock and wait outside it: threads sharing a host
+        # queue one interval apart instead of all seeing the same last request and going at
+        # once, and a thread waiting for one host never holds up the others.
+        with self._lock:
+            now = self.clock()
+            last = self._last_request.get(host)
+            slot = now if last is None else max(now, last + self.min_interval)
+            self._last_request[host] = slot
+        if slot > now:
+            self.sleep(slot - now)
+
+    def _session(self) -> requests.Session:
+        """`session` in the thread that made the client; a session of their own in the others.
+
+        requests' maintainers advise one Session per thread: a shared one can, for instance,
+        hand a thread a connection pool that another thread is evicting (psf/requests#1871)."""
+        if threading.get_ident() == self._owner_thread:
+            return self.session
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = requests.Session()
+            session.headers.update(self.session.headers)
+            self._local.session = session
+            with self._lock:
+                self._thread_sessions.append(session)
+        return session
 
     def _cache_path(self, key: str) -> Path:
         assert self.cache_dir is not None
@@ -230,6 +266,8 @@ class HttpClient:
         return Response(meta["url"], meta["status"], body, meta["content_type"], from_cache=True)
 
     def _write_cache(self, key: str | None, response: Response) -> None:
+        # Safe from several threads: each write goes to a temporary file of its own, which then
+        # replaces the entry in one step, so a reader sees the old entry or the new, never half.
         if key is None or self.cache_dir is None:
             return
         path = self._cache_path(key)

@@ -209,3 +209,49 @@ def test_failures_without_a_local_example_are_named_too():
         "unknown host www.example.gov (Temporary failure in name resolution)",
     )
     assert Cause.network_unreachable in CANNOT_HEAL and Cause.timed_out not in CANNOT_HEAL
+
+
+# -- several threads share one client ------------------------------------------------------
+
+
+def test_the_rate_limit_holds_across_threads(httpserver):
+    """Eight threads ask one host at the same moment: each gets its own one-second slot.
+    The clock stands still and waits are recorded, so nothing here depends on timing."""
+    waits = []
+    client = HttpClient(min_interval=1, clock=lambda: 1000.0, sleep=waits.append)
+    httpserver.expect_request("/page").respond_with_data("ok")
+    url = httpserver.url_for("/page")
+    start = threading.Barrier(8)
+
+    def ask():
+        start.wait()
+        client.check(url)
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    client.close_thread_sessions()
+    assert client.requests_made == 8 and len(httpserver.log) == 8
+    assert sorted(waits) == [1, 2, 3, 4, 5, 6, 7]  # one went at once, the others queued a second apart
+    other_host = url.replace("127.0.0.1", "localhost")
+    client.check(other_host)
+    assert len(waits) == 7  # another host does not wait for this one's queue
+
+
+def test_other_threads_have_their_own_session_and_identify_themselves(httpserver):
+    client = HttpClient(min_interval=0)
+    httpserver.expect_request("/ua").respond_with_data("ok")
+    sessions = []
+
+    def ask():
+        client.check(httpserver.url_for("/ua"))
+        sessions.append(client._session())
+
+    thread = threading.Thread(target=ask)
+    thread.start()
+    thread.join()
+    client.close_thread_sessions()
+    assert sessions[0] is not client.session
+    assert httpserver.log[0][0].headers["User-Agent"] == USER_AGENT
