@@ -636,12 +636,13 @@ def pull_agency_links(client: HttpClient, data_dir: Path, curated: CuratedData, 
     report = PullReport(source="pga")
     started, requests_before = time.monotonic(), client.requests_made
     previous = {check.agency: check for check in load_link_checks(data_dir)}
-    results = []
     agencies = [agency for agency in curated.agencies.agencies if agency.guidance_url]
     progress = Progress("pga links")
-    for index, agency in enumerate(agencies, start=1):
-        result = agency_links.check_agency(client, agency, today, previous.get(agency.id))
-        old = previous.get(agency.id)
+    checks = agency_links.check_agencies(client, agencies, today, previous, progress=progress.update)
+    progress.close()
+    report.requests = client.requests_made - requests_before
+    for check in checks:
+        old, result = previous.get(check.agency.id), check.result
         if old is None:
             report.new += 1
         elif old != result:
@@ -650,14 +651,11 @@ def pull_agency_links(client: HttpClient, data_dir: Path, curated: CuratedData, 
             report.unchanged += 1
         if not result.ok:
             report.failed.append(
-                f"{agency.id}: {agency.guidance_url} is broken ({result.error or f'HTTP {result.status}'})"
+                f"{check.agency.id}: {check.agency.guidance_url} is broken ({result.error or f'HTTP {result.status}'})"
             )
-        results.append(result)
-        progress.update(index, len(agencies))
-    progress.close()
+    results = [check.result for check in checks]
     if write_jsonl(data_dir / LINKS_FILE, sorted(results, key=lambda check: check.agency)):
         report.files_written += 1
     _update_manifest(data_dir, read_manifest(data_dir), "pga", report, today, count=len(results))
-    report.requests = client.requests_made - requests_before
     report.seconds = time.monotonic() - started
     return report

@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
+import threading
 
+import pytest
 import yaml
+from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
 from ceeatlas import __main__ as cli
+from ceeatlas.http import HttpClient
+from ceeatlas.sources import agency_links
 from ceeatlas.store import load_icps, load_link_checks, read_manifest
 
 from .conftest import REPO
 from .fakes import ICP_LISTING, ICP_LISTING_CHANGED, pull_argv
+
+TODAY = dt.date(2026, 11, 23)
 
 
 def _icp_pull(httpserver, tmp_path, today="2026-11-23") -> int:
@@ -138,3 +146,61 @@ def test_seed_then_live_pull_supersedes_without_duplicates(httpserver, tmp_path,
     assert _seed(tmp_path) == 0  # a seed after a live pull changes nothing
     assert (data / "icps.jsonl").read_bytes() == after_live
     assert "the seed changes nothing" in capsys.readouterr().err
+
+
+# -- checking fast and honestly: hosts at the same time, and no news when offline -------------
+
+
+@pytest.fixture
+def second_server():
+    """A second server on 127.0.0.1: another port is another host to the client."""
+    server = HTTPServer(host="127.0.0.1", port=0)
+    server.start()
+    yield server
+    server.clear()
+    server.stop()
+
+
+def _agencies_at(curated, *urls: str):
+    """Curated agencies, the first len(urls) of them pointed at these URLs."""
+    return [
+        agency.model_copy(update={"guidance_url": url})
+        for agency, url in zip(curated.agencies.agencies, urls, strict=False)
+    ]
+
+
+def test_hosts_are_checked_at_the_same_time(httpserver, second_server, curated):
+    """The first host answers only once the second has been asked: checked one after the
+    other, it would wait out its safety timeout and report that it was never joined."""
+    second_asked = threading.Event()
+    first_saw_second = []
+
+    def first_host(request):
+        first_saw_second.append(second_asked.wait(timeout=30))
+        return Response("ok")
+
+    def second_host(request):
+        second_asked.set()
+        return Response("ok")
+
+    httpserver.expect_request("/slow").respond_with_handler(first_host)
+    second_server.expect_request("/quick").respond_with_handler(second_host)
+    agencies = _agencies_at(curated, httpserver.url_for("/slow"), second_server.url_for("/quick"))
+    client = HttpClient(min_interval=0)
+    checks = agency_links.check_agencies(client, agencies, TODAY, previous={})
+    assert first_saw_second == [True]
+    assert [check.agency.id for check in checks] == [agency.id for agency in agencies]  # order kept
+    assert all(check.result.ok for check in checks)
+
+
+def test_one_host_is_still_asked_once_a_second(httpserver, second_server, curated):
+    """Three URLs on one host, one on another, checked by threads: the three queue a second
+    apart, the other host waits for nobody. The clock stands still and waits are recorded."""
+    waits = []
+    httpserver.expect_request(re.compile("/page/.*")).respond_with_data("ok")
+    second_server.expect_request("/other").respond_with_data("ok")
+    urls = [httpserver.url_for(f"/page/{n}") for n in range(3)] + [second_server.url_for("/other")]
+    client = HttpClient(min_interval=1, clock=lambda: 500.0, sleep=waits.append)
+    checks = agency_links.check_agencies(client, _agencies_at(curated, *urls), TODAY, previous={})
+    assert all(check.result.ok for check in checks) and client.requests_made == 4
+    assert sorted(waits) == [1, 2]
