@@ -13,6 +13,7 @@ import json
 import math
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,6 +52,7 @@ class PullReport:
     revoked: int = 0
     unchanged: int = 0
     failed: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # said after the failures, e.g. what they mean
     files_written: int = 0
     requests: int = 0
     seconds: float = 0.0
@@ -67,7 +69,7 @@ class PullReport:
         )
         shown = self.failed[:20]
         more = [f"  ... and {len(self.failed) - 20} more"] if len(self.failed) > 20 else []
-        return "\n".join([line, *(f"  failed: {item}" for item in shown), *more])
+        return "\n".join([line, *(f"  failed: {item}" for item in shown), *more, *self.notes])
 
 
 class RunMarker:
@@ -641,6 +643,20 @@ def pull_agency_links(client: HttpClient, data_dir: Path, curated: CuratedData, 
     checks = agency_links.check_agencies(client, agencies, today, previous, progress=progress.update)
     progress.close()
     report.requests = client.requests_made - requests_before
+    # When not one server answered, the run says nothing about the links: a dozen agencies
+    # breaking together is far less likely than this machine being offline (or unable to
+    # resolve names, or to verify certificates). Recording them would turn every link into
+    # "broken since today" and date the real result wrongly once the network is back, so the
+    # previous results stay and the run fails with the reason. As soon as one server answers
+    # the network is evidently up, and a host that does not resolve is recorded as broken.
+    if checks and all(check.no_answer for check in checks):
+        report.failed = [
+            f"{check.agency.id}: {check.agency.guidance_url} could not be checked ({check.result.error})"
+            for check in checks
+        ]
+        report.notes.append(_no_answer_note(checks, data_dir / LINKS_FILE))
+        report.seconds = time.monotonic() - started
+        return report
     for check in checks:
         old, result = previous.get(check.agency.id), check.result
         if old is None:
@@ -659,3 +675,15 @@ def pull_agency_links(client: HttpClient, data_dir: Path, curated: CuratedData, 
     _update_manifest(data_dir, read_manifest(data_dir), "pga", report, today, count=len(results))
     report.seconds = time.monotonic() - started
     return report
+
+
+def _no_answer_note(checks: list[agency_links.AgencyCheck], links_file: Path) -> str:
+    """'pga: 13 links could not be checked: no network? (unknown host for all of them). ...'"""
+    causes = Counter(str(check.no_answer) for check in checks)
+    if len(causes) == 1:
+        why = f"{next(iter(causes))} for all of them"
+    else:
+        why = ", ".join(f"{cause} for {count}" for cause, count in causes.most_common())
+    count = f"{len(checks)} link{'s' if len(checks) != 1 else ''}"
+    kept = f"{links_file} keeps the previous results" if links_file.exists() else "nothing is recorded"
+    return f"pga: {count} could not be checked: no network? ({why}). No server answered, so {kept}."

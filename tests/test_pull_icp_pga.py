@@ -204,3 +204,57 @@ def test_one_host_is_still_asked_once_a_second(httpserver, second_server, curate
     checks = agency_links.check_agencies(client, _agencies_at(curated, *urls), TODAY, previous={})
     assert all(check.result.ok for check in checks) and client.requests_made == 4
     assert sorted(waits) == [1, 2]
+
+
+def _point_agencies(centers, url_for) -> list[dict]:
+    """Rewrite the guidance URLs of centers/agencies.yaml; returns the agencies that have one."""
+    path = centers / "agencies.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    with_url = [agency for agency in data["agencies"] if agency["guidance_url"]]
+    for index, agency in enumerate(with_url):
+        agency["guidance_url"] = url_for(index, agency)
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return with_url
+
+
+def test_offline_pull_says_so_and_keeps_the_previous_results(httpserver, tmp_path, centers_copy, capsys):
+    httpserver.expect_request(re.compile("/agency/.*")).respond_with_data("ok")
+    _point_agencies(centers_copy, lambda index, agency: httpserver.url_for(f"/agency/{index}"))
+    assert cli.main(pull_argv("pga", tmp_path, today="2026-11-23", centers_dir=centers_copy)) == 0
+    data = tmp_path / "data"
+    before = {name: (data / name).read_bytes() for name in ("links/agencies.jsonl", "manifest.json")}
+    capsys.readouterr()
+
+    # Every host unresolvable, as on a machine without network (.invalid never resolves).
+    with_url = _point_agencies(centers_copy, lambda index, agency: f"http://{agency['id']}.invalid/import")
+    assert cli.main(pull_argv("pga", tmp_path, today="2026-11-30", centers_dir=centers_copy)) == 1
+    out = capsys.readouterr().out
+    for agency in with_url:
+        expected = f"{agency['id']}: {agency['guidance_url']} could not be checked (unknown host {agency['id']}.invalid)"
+        assert expected in out
+    assert (
+        f"pga: {len(with_url)} links could not be checked: no network? (unknown host for all of them). "
+        f"No server answered, so {data / 'links' / 'agencies.jsonl'} keeps the previous results."
+    ) in out
+    assert f"; {len(with_url)} requests;" in out  # one attempt per link: none was retried
+    assert {name: (data / name).read_bytes() for name in before} == before
+
+
+def test_an_unknown_host_among_answering_ones_is_recorded_broken(httpserver, tmp_path, centers_copy, capsys):
+    httpserver.expect_request(re.compile("/agency/.*")).respond_with_data("ok")
+    with_url = _point_agencies(
+        centers_copy,
+        lambda index, agency: (
+            "http://no-such-host.invalid/" if index == 0 else httpserver.url_for(f"/agency/{index}")
+        ),
+    )
+    assert cli.main(pull_argv("pga", tmp_path, today="2026-11-23", centers_dir=centers_copy)) == 1
+    out = capsys.readouterr().out
+    broken = with_url[0]["id"]
+    assert f"{broken}: http://no-such-host.invalid/ is broken (unknown host no-such-host.invalid)" in out
+    checks = {check.agency: check for check in load_link_checks(tmp_path / "data")}
+    assert len(checks) == len(with_url)
+    assert checks[broken].ok is False and checks[broken].status is None
+    assert checks[broken].error == "unknown host no-such-host.invalid"
+    assert all(check.ok for agency, check in checks.items() if agency != broken)
+    assert f"; {len(with_url)} requests;" in out  # the unknown host was asked once
