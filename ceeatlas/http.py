@@ -3,8 +3,11 @@
 What it guarantees, so that source modules do not each reinvent it:
 - an identifying User-Agent with the project's URL (some servers refuse anonymous clients);
 - connect and read timeouts on every request;
-- retries with exponential backoff on 429 and 5xx, honouring Retry-After;
-- a per-host rate limit (default one request per second);
+- retries with exponential backoff on 429, 5xx, timeouts and dropped connections, honouring
+  Retry-After; a failure that waiting cannot heal within a run (unknown host, network
+  unreachable, connection refused, TLS handshake refused) fails at once, in plain words;
+- a per-host rate limit (default one request per second) that holds across threads, and one
+  requests.Session per thread (requests does not promise that a Session is thread-safe);
 - an on-disk cache of raw responses under readable paths (cache/cross/search/...), which an
   interrupted pull reuses to resume without refetching (see `not_before` and pull.RunMarker);
   `force` bypasses it;
@@ -17,12 +20,17 @@ tests/test_http.py checks that no other module in the package imports `requests`
 from __future__ import annotations
 
 import email.utils
+import errno
 import json
 import logging
 import re
+import socket
+import ssl
+import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -38,11 +46,37 @@ USER_AGENT = f"ceeatlas/{__version__} (independent CBP Centers knowledge base; +
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 
-class FetchError(Exception):
-    """A request failed for good (after retries); the message says why in one line."""
+class Cause(StrEnum):
+    """Why a request got no HTTP answer at all."""
 
-    def __init__(self, url: str, reason: str, status: int | None = None):
-        self.url, self.reason, self.status = url, reason, status
+    unknown_host = "unknown host"
+    network_unreachable = "network unreachable"
+    connection_refused = "connection refused"
+    tls_refused = "TLS handshake refused"
+    timed_out = "timed out"
+    connection_failed = "connection failed"  # dropped or reset connections, and the rest
+
+
+# getaddrinfo's answers for a name that does not exist (the others mean no answer came).
+NO_SUCH_NAME = frozenset(
+    code for code in (getattr(socket, "EAI_NONAME", None), getattr(socket, "EAI_NODATA", None)) if code
+)
+
+# Waiting seconds or minutes does not make a name resolve, a route appear, a closed port open or
+# a certificate valid, so retrying these with backoff only made an offline run take minutes.
+# Timeouts and dropped connections are often momentary and keep their retries.
+CANNOT_HEAL = frozenset(
+    {Cause.unknown_host, Cause.network_unreachable, Cause.connection_refused, Cause.tls_refused}
+)
+
+
+class FetchError(Exception):
+    """A request failed for good (after retries); the message says why in one line.
+
+    `status` is the HTTP status when a server answered; `cause` says why none did."""
+
+    def __init__(self, url: str, reason: str, status: int | None = None, cause: Cause | None = None):
+        self.url, self.reason, self.status, self.cause = url, reason, status, cause
         super().__init__(f"{url}: {reason}")
 
 
@@ -75,8 +109,13 @@ class HttpClient:
     force: bool = False
     sleep: Callable[[float], None] = time.sleep
     session: requests.Session = field(default_factory=requests.Session)
+    clock: Callable[[], float] = time.monotonic  # the rate limiter's clock (tests freeze it)
     requests_made: int = 0
-    _last_request: dict[str, float] = field(default_factory=dict)
+    _last_request: dict[str, float] = field(default_factory=dict)  # host -> time of its latest slot
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _owner_thread: int = field(default_factory=threading.get_ident, repr=False)
+    _local: threading.local = field(default_factory=threading.local, repr=False)
+    _thread_sessions: list[requests.Session] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         self.session.headers.update({"User-Agent": USER_AGENT, "Accept": "application/json, text/html;q=0.5"})
@@ -120,26 +159,29 @@ class HttpClient:
         """Fetch a page only to see where it leads (link checks): no cache, any status returned."""
         return self._fetch(url, frozenset(), allow_any_status=True)
 
+    def close_thread_sessions(self) -> None:
+        """Close the sessions made for other threads; call it once those threads are done."""
+        with self._lock:
+            sessions, self._thread_sessions = self._thread_sessions, []
+        for session in sessions:
+            session.close()
+
     # -- internals --------------------------------------------------------------------
 
     def _fetch(self, url: str, no_retry: frozenset[int], allow_any_status: bool = False) -> Response:
         attempt = 0
         while True:
             self._respect_rate_limit(url)
-            self.requests_made += 1
+            with self._lock:
+                self.requests_made += 1
             try:
-                raw = self.session.get(url, timeout=self.timeout, allow_redirects=True)
-            except requests.Timeout as error:
-                reason = "timed out"
-                if attempt >= self.retries:
-                    raise FetchError(url, f"{reason} after {attempt + 1} attempts") from error
-                self._wait(self._backoff_for(attempt), url, reason)
-                attempt += 1
-                continue
+                raw = self._session().get(url, timeout=self.timeout, allow_redirects=True)
             except requests.RequestException as error:
-                reason = f"connection failed ({type(error).__name__})"
+                cause, reason = classify_failure(error, url)
+                if cause in CANNOT_HEAL:
+                    raise FetchError(url, reason, cause=cause) from error
                 if attempt >= self.retries:
-                    raise FetchError(url, f"{reason} after {attempt + 1} attempts") from error
+                    raise FetchError(url, f"{reason} after {attempt + 1} attempts", cause=cause) from error
                 self._wait(self._backoff_for(attempt), url, reason)
                 attempt += 1
                 continue
@@ -170,14 +212,35 @@ class HttpClient:
         self.sleep(seconds)
 
     def _respect_rate_limit(self, url: str) -> None:
-        host = urlsplit(url).netloc
         if self.min_interval <= 0:
             return
-        last = self._last_request.get(host)
-        now = time.monotonic()
-        if last is not None and now - last < self.min_interval:
-            self.sleep(self.min_interval - (now - last))
-        self._last_request[host] = time.monotonic()
+        host = urlsplit(url).netloc
+        # Book this request's slot under the lock and wait outside it: threads sharing a host
+        # queue one interval apart instead of all seeing the same last request and going at
+        # once, and a thread waiting for one host never holds up the others.
+        with self._lock:
+            now = self.clock()
+            last = self._last_request.get(host)
+            slot = now if last is None else max(now, last + self.min_interval)
+            self._last_request[host] = slot
+        if slot > now:
+            self.sleep(slot - now)
+
+    def _session(self) -> requests.Session:
+        """`session` in the thread that made the client; a session of their own in the others.
+
+        requests' maintainers advise one Session per thread: a shared one can, for instance,
+        hand a thread a connection pool that another thread is evicting (psf/requests#1871)."""
+        if threading.get_ident() == self._owner_thread:
+            return self.session
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = requests.Session()
+            session.headers.update(self.session.headers)
+            self._local.session = session
+            with self._lock:
+                self._thread_sessions.append(session)
+        return session
 
     def _cache_path(self, key: str) -> Path:
         assert self.cache_dir is not None
@@ -203,6 +266,8 @@ class HttpClient:
         return Response(meta["url"], meta["status"], body, meta["content_type"], from_cache=True)
 
     def _write_cache(self, key: str | None, response: Response) -> None:
+        # Safe from several threads: each write goes to a temporary file of its own, which then
+        # replaces the entry in one step, so a reader sees the old entry or the new, never half.
         if key is None or self.cache_dir is None:
             return
         path = self._cache_path(key)
@@ -226,6 +291,62 @@ def parse_json_body(response: Response) -> Any:
         return json.loads(response.text())
     except json.JSONDecodeError as error:
         raise ValueError(f"malformed JSON ({error.msg} at character {error.pos})") from error
+
+
+def classify_failure(error: requests.RequestException, url: str) -> tuple[Cause, str]:
+    """Why a request got no answer, and that reason in plain words.
+
+    requests wraps the socket's error a few layers deep (ConnectionError < MaxRetryError <
+    NameResolutionError < socket.gaierror), so this looks down the whole chain."""
+    chain = list(_causes(error))
+    host = next((conn.host for conn in _connections(chain)), None) or urlsplit(url).hostname
+    lookup = next((link for link in chain if isinstance(link, socket.gaierror)), None)
+    if lookup is not None:
+        if lookup.errno in NO_SUCH_NAME:
+            return Cause.unknown_host, f"unknown host {host}"
+        # Most often no DNS server is reachable: the host may exist, so say what happened.
+        return Cause.unknown_host, f"unknown host {host} ({lookup.strerror or 'name lookup failed'})"
+    if any(isinstance(link, ConnectionRefusedError) for link in chain):
+        return Cause.connection_refused, "connection refused"
+    if any(isinstance(link, OSError) and link.errno == errno.ENETUNREACH for link in chain):
+        return Cause.network_unreachable, f"network unreachable (no route to {host})"
+    dropped = any(isinstance(link, ConnectionResetError | ConnectionAbortedError) for link in chain)
+    if isinstance(error, requests.exceptions.SSLError) and not dropped:
+        tls = next((link for link in reversed(chain) if isinstance(link, ssl.SSLError)), None)
+        return Cause.tls_refused, f"{Cause.tls_refused}: {_tls_words(tls) if tls else error}"
+    if isinstance(error, requests.Timeout):
+        return Cause.timed_out, "timed out"
+    return Cause.connection_failed, f"connection failed ({type(error).__name__})"
+
+
+def _causes(error: BaseException) -> Iterator[BaseException]:
+    """The error and every error it was raised from or wraps, outermost first."""
+    seen: set[int] = set()
+    pending: list[BaseException] = [error]
+    while pending:
+        link = pending.pop(0)
+        if id(link) in seen:
+            continue
+        seen.add(id(link))
+        yield link
+        wrapped = [link.__cause__, link.__context__, getattr(link, "reason", None), *link.args]
+        pending.extend(item for item in wrapped if isinstance(item, BaseException))
+
+
+def _connections(chain: list[BaseException]) -> Iterator[Any]:
+    """urllib3's connection objects named in the chain: they know the host that failed, which
+    after a redirect is not the host of the URL asked for."""
+    for link in chain:
+        conn = getattr(link, "conn", None)
+        if getattr(conn, "host", None):
+            yield conn
+
+
+def _tls_words(error: ssl.SSLError) -> str:
+    """'[SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1006)' -> 'wrong version number'."""
+    text = error.strerror or str(error)
+    text = re.sub(r"^\[[^\]]*\]\s*", "", text)
+    return re.sub(r"\s*\(_ssl\.c:\d+\)$", "", text)
 
 
 def retry_after_seconds(value: str | None) -> float | None:

@@ -14,6 +14,7 @@ import json
 import math
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +56,7 @@ class PullReport:
     revoked: int = 0
     unchanged: int = 0
     failed: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # said after the failures, e.g. what they mean
     files_written: int = 0
     requests: int = 0
     seconds: float = 0.0
@@ -71,7 +73,7 @@ class PullReport:
         )
         shown = self.failed[:20]
         more = [f"  ... and {len(self.failed) - 20} more"] if len(self.failed) > 20 else []
-        return "\n".join([line, *(f"  failed: {item}" for item in shown), *more])
+        return "\n".join([line, *(f"  failed: {item}" for item in shown), *more, *self.notes])
 
 
 class RunMarker:
@@ -770,12 +772,27 @@ def pull_agency_links(client: HttpClient, data_dir: Path, curated: CuratedData, 
     report = PullReport(source="pga")
     started, requests_before = time.monotonic(), client.requests_made
     previous = {check.agency: check for check in load_link_checks(data_dir)}
-    results = []
     agencies = [agency for agency in curated.agencies.agencies if agency.guidance_url]
     progress = Progress("pga links")
-    for index, agency in enumerate(agencies, start=1):
-        result = agency_links.check_agency(client, agency, today, previous.get(agency.id))
-        old = previous.get(agency.id)
+    checks = agency_links.check_agencies(client, agencies, today, previous, progress=progress.update)
+    progress.close()
+    report.requests = client.requests_made - requests_before
+    # When not one server answered, the run says nothing about the links: a dozen agencies
+    # breaking together is far less likely than this machine being offline (or unable to
+    # resolve names, or to verify certificates). Recording them would turn every link into
+    # "broken since today" and date the real result wrongly once the network is back, so the
+    # previous results stay and the run fails with the reason. As soon as one server answers
+    # the network is evidently up, and a host that does not resolve is recorded as broken.
+    if checks and all(check.no_answer for check in checks):
+        report.failed = [
+            f"{check.agency.id}: {check.agency.guidance_url} could not be checked ({check.result.error})"
+            for check in checks
+        ]
+        report.notes.append(_no_answer_note(checks, data_dir / LINKS_FILE))
+        report.seconds = time.monotonic() - started
+        return report
+    for check in checks:
+        old, result = previous.get(check.agency.id), check.result
         if old is None:
             report.new += 1
         elif old != result:
@@ -784,14 +801,23 @@ def pull_agency_links(client: HttpClient, data_dir: Path, curated: CuratedData, 
             report.unchanged += 1
         if not result.ok:
             report.failed.append(
-                f"{agency.id}: {agency.guidance_url} is broken ({result.error or f'HTTP {result.status}'})"
+                f"{check.agency.id}: {check.agency.guidance_url} is broken ({result.error or f'HTTP {result.status}'})"
             )
-        results.append(result)
-        progress.update(index, len(agencies))
-    progress.close()
+    results = [check.result for check in checks]
     if write_jsonl(data_dir / LINKS_FILE, sorted(results, key=lambda check: check.agency)):
         report.files_written += 1
     _update_manifest(data_dir, read_manifest(data_dir), "pga", report, today, count=len(results))
-    report.requests = client.requests_made - requests_before
     report.seconds = time.monotonic() - started
     return report
+
+
+def _no_answer_note(checks: list[agency_links.AgencyCheck], links_file: Path) -> str:
+    """'pga: 13 links could not be checked: no network? (unknown host for all of them). ...'"""
+    causes = Counter(str(check.no_answer) for check in checks)
+    if len(causes) == 1:
+        why = f"{next(iter(causes))} for all of them"
+    else:
+        why = ", ".join(f"{cause} for {count}" for cause, count in causes.most_common())
+    count = f"{len(checks)} link{'s' if len(checks) != 1 else ''}"
+    kept = f"{links_file} keeps the previous results" if links_file.exists() else "nothing is recorded"
+    return f"pga: {count} could not be checked: no network? ({why}). No server answered, so {kept}."

@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
+import threading
 
+import pytest
 import yaml
+from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
 from ceeatlas import __main__ as cli
+from ceeatlas.http import HttpClient
+from ceeatlas.sources import agency_links
 from ceeatlas.store import load_icps, load_link_checks, read_manifest
 
 from .conftest import REPO
 from .fakes import ICP_LISTING, ICP_LISTING_CHANGED, pull_argv
+
+TODAY = dt.date(2026, 11, 23)
 
 
 def _icp_pull(httpserver, tmp_path, today="2026-11-23") -> int:
@@ -138,3 +146,115 @@ def test_seed_then_live_pull_supersedes_without_duplicates(httpserver, tmp_path,
     assert _seed(tmp_path) == 0  # a seed after a live pull changes nothing
     assert (data / "icps.jsonl").read_bytes() == after_live
     assert "the seed changes nothing" in capsys.readouterr().err
+
+
+# -- checking fast and honestly: hosts at the same time, and no news when offline -------------
+
+
+@pytest.fixture
+def second_server():
+    """A second server on 127.0.0.1: another port is another host to the client."""
+    server = HTTPServer(host="127.0.0.1", port=0)
+    server.start()
+    yield server
+    server.clear()
+    server.stop()
+
+
+def _agencies_at(curated, *urls: str):
+    """Curated agencies, the first len(urls) of them pointed at these URLs."""
+    return [
+        agency.model_copy(update={"guidance_url": url})
+        for agency, url in zip(curated.agencies.agencies, urls, strict=False)
+    ]
+
+
+def test_hosts_are_checked_at_the_same_time(httpserver, second_server, curated):
+    """The first host answers only once the second has been asked: checked one after the
+    other, it would wait out its safety timeout and report that it was never joined."""
+    second_asked = threading.Event()
+    first_saw_second = []
+
+    def first_host(request):
+        first_saw_second.append(second_asked.wait(timeout=30))
+        return Response("ok")
+
+    def second_host(request):
+        second_asked.set()
+        return Response("ok")
+
+    httpserver.expect_request("/slow").respond_with_handler(first_host)
+    second_server.expect_request("/quick").respond_with_handler(second_host)
+    agencies = _agencies_at(curated, httpserver.url_for("/slow"), second_server.url_for("/quick"))
+    client = HttpClient(min_interval=0)
+    checks = agency_links.check_agencies(client, agencies, TODAY, previous={})
+    assert first_saw_second == [True]
+    assert [check.agency.id for check in checks] == [agency.id for agency in agencies]  # order kept
+    assert all(check.result.ok for check in checks)
+
+
+def test_one_host_is_still_asked_once_a_second(httpserver, second_server, curated):
+    """Three URLs on one host, one on another, checked by threads: the three queue a second
+    apart, the other host waits for nobody. The clock stands still and waits are recorded."""
+    waits = []
+    httpserver.expect_request(re.compile("/page/.*")).respond_with_data("ok")
+    second_server.expect_request("/other").respond_with_data("ok")
+    urls = [httpserver.url_for(f"/page/{n}") for n in range(3)] + [second_server.url_for("/other")]
+    client = HttpClient(min_interval=1, clock=lambda: 500.0, sleep=waits.append)
+    checks = agency_links.check_agencies(client, _agencies_at(curated, *urls), TODAY, previous={})
+    assert all(check.result.ok for check in checks) and client.requests_made == 4
+    assert sorted(waits) == [1, 2]
+
+
+def _point_agencies(centers, url_for) -> list[dict]:
+    """Rewrite the guidance URLs of centers/agencies.yaml; returns the agencies that have one."""
+    path = centers / "agencies.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    with_url = [agency for agency in data["agencies"] if agency["guidance_url"]]
+    for index, agency in enumerate(with_url):
+        agency["guidance_url"] = url_for(index, agency)
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return with_url
+
+
+def test_offline_pull_says_so_and_keeps_the_previous_results(httpserver, tmp_path, centers_copy, capsys):
+    httpserver.expect_request(re.compile("/agency/.*")).respond_with_data("ok")
+    _point_agencies(centers_copy, lambda index, agency: httpserver.url_for(f"/agency/{index}"))
+    assert cli.main(pull_argv("pga", tmp_path, today="2026-11-23", centers_dir=centers_copy)) == 0
+    data = tmp_path / "data"
+    before = {name: (data / name).read_bytes() for name in ("links/agencies.jsonl", "manifest.json")}
+    capsys.readouterr()
+
+    # Every host unresolvable, as on a machine without network (.invalid never resolves).
+    with_url = _point_agencies(centers_copy, lambda index, agency: f"http://{agency['id']}.invalid/import")
+    assert cli.main(pull_argv("pga", tmp_path, today="2026-11-30", centers_dir=centers_copy)) == 1
+    out = capsys.readouterr().out
+    for agency in with_url:
+        expected = f"{agency['id']}: {agency['guidance_url']} could not be checked (unknown host {agency['id']}.invalid)"
+        assert expected in out
+    assert (
+        f"pga: {len(with_url)} links could not be checked: no network? (unknown host for all of them). "
+        f"No server answered, so {data / 'links' / 'agencies.jsonl'} keeps the previous results."
+    ) in out
+    assert f"; {len(with_url)} requests;" in out  # one attempt per link: none was retried
+    assert {name: (data / name).read_bytes() for name in before} == before
+
+
+def test_an_unknown_host_among_answering_ones_is_recorded_broken(httpserver, tmp_path, centers_copy, capsys):
+    httpserver.expect_request(re.compile("/agency/.*")).respond_with_data("ok")
+    with_url = _point_agencies(
+        centers_copy,
+        lambda index, agency: (
+            "http://no-such-host.invalid/" if index == 0 else httpserver.url_for(f"/agency/{index}")
+        ),
+    )
+    assert cli.main(pull_argv("pga", tmp_path, today="2026-11-23", centers_dir=centers_copy)) == 1
+    out = capsys.readouterr().out
+    broken = with_url[0]["id"]
+    assert f"{broken}: http://no-such-host.invalid/ is broken (unknown host no-such-host.invalid)" in out
+    checks = {check.agency: check for check in load_link_checks(tmp_path / "data")}
+    assert len(checks) == len(with_url)
+    assert checks[broken].ok is False and checks[broken].status is None
+    assert checks[broken].error == "unknown host no-such-host.invalid"
+    assert all(check.ok for agency, check in checks.items() if agency != broken)
+    assert f"; {len(with_url)} requests;" in out  # the unknown host was asked once
