@@ -6,9 +6,3 @@ generated pages for the MkDocs hook).
 """
 
 __version__ = "0.1.0"
-
-import os as _os
-
-# Where the project lives; sent in the User-Agent of every request so that source operators
-# can see who is calling. Set CEEATLAS_PROJECT_URL when the repository is published elsewhere.
-PROJECT_URL = _os.environ.get("CEEATLAS_PROJECT_URL", "https://github.com/ceeatlas/ceeatlas")

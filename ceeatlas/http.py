@@ -37,12 +37,15 @@ from urllib.parse import urlencode, urlsplit
 
 import requests
 
-from . import PROJECT_URL, __version__
+from . import __version__
 from .files import atomic_write_bytes
+from .project import repo_url
 
 log = logging.getLogger(__name__)
 
-USER_AGENT = f"ceeatlas/{__version__} (independent CBP Centers knowledge base; +{PROJECT_URL})"
+# The repository's address (repo_url in mkdocs.yml, CEEATLAS_REPO_URL), so that source operators
+# can see who is calling.
+USER_AGENT = f"ceeatlas/{__version__} (independent CBP Centers knowledge base; +{repo_url()})"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 

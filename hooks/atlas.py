@@ -27,10 +27,12 @@ from mkdocs.structure.nav import Section
 from ceeatlas.acronyms import spell_out_first_use
 from ceeatlas.curated import CuratedDataError, load_curated
 from ceeatlas.files import keep_outputs, restore_outputs
+from ceeatlas.project import report_link
 from ceeatlas.pulled import PulledDataError, load_pulled
 from ceeatlas.site import OUTPUT_FOLDERS, GeneratedSite, generate
 
 if TYPE_CHECKING:
+    from jinja2 import Environment
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
     from mkdocs.structure.nav import Navigation
@@ -57,6 +59,9 @@ def _folder(config: MkDocsConfig, variable: str, default: str) -> Path:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _site
+    if not config.repo_url:
+        # Rather than build pages whose "Report an error" link leads nowhere.
+        raise PluginError("mkdocs.yml needs repo_url: every page links to an issue form there")
     centers_dir = _folder(config, "CEEATLAS_CENTERS_DIR", "centers")
     data_dir = _folder(config, "CEEATLAS_DATA_DIR", "data")
     fragments_dir = _folder(config, "CEEATLAS_CACHE_DIR", "cache") / "fragments"
@@ -88,6 +93,13 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             raise PluginError(f"docs/{path} exists but is generated from data; delete the file")
         files.append(File.generated(config, path, content=content))
     return files
+
+
+def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+    """The theme (overrides/main.html) builds the report link with the same code as the ruling
+    lists, so the link's form and field names live in one place (ceeatlas.project)."""
+    env.globals["report_link"] = report_link
+    return env
 
 
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
@@ -123,7 +135,13 @@ def on_post_build(config: MkDocsConfig) -> None:
     """Long ruling lists are plain HTML pages written after MkDocs (see ceeatlas.site)."""
     global _started
     assert _site is not None
-    count = _site.write_static_files(Path(config.site_dir), config.site_name, _started)
+    count = _site.write_static_files(
+        Path(config.site_dir),
+        _started,
+        site_name=config.site_name,
+        site_url=config.site_url or "",
+        repo_url=config.repo_url,
+    )
     _started = None
     log.info("atlas: wrote %d ruling list pages and feeds", count)
 

@@ -276,7 +276,7 @@ def write_synthetic_data(data, with_hts: bool = True) -> None:
         shutil.copytree(Path(__file__).resolve().parent.parent / "data" / "hts", Path(data) / "hts")
 
 
-def build_site(site_dir, data_dir, site_url: str | None = None):
+def build_site(site_dir, data_dir, site_url: str | None = None, repo_url: str | None = None):
     import os
     import subprocess
     import sys
@@ -292,6 +292,8 @@ def build_site(site_dir, data_dir, site_url: str | None = None):
     }
     if site_url:
         env["CEEATLAS_SITE_URL"] = site_url
+    if repo_url:
+        env["CEEATLAS_REPO_URL"] = repo_url
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
         cwd=repo,

@@ -61,7 +61,8 @@ class GeneratedSite:
     render_marker: object  # (name, page path under docs/) -> Markdown
     # (site_dir, site_url) -> Background: starts the Find rulings data, feeds and downloads
     start_static_files: object
-    # (site_dir, site_name, started) -> files written: the ruling lists, then waits for the rest
+    # (site_dir, started, *, site_name, site_url, repo_url) -> files written: the ruling lists,
+    # then waits for the rest
     write_static_files: object
 
 

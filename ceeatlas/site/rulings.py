@@ -14,6 +14,7 @@ from ceeatlas.finder import FOLDER as FINDER_FOLDER
 from ceeatlas.finder import write_finder_data
 from ceeatlas.models import ScopeBasis
 from ceeatlas.parallel import Background
+from ceeatlas.project import report_link
 from ceeatlas.pulled import cbp_label, ruling_hts
 from ceeatlas.scope import resolve_heading
 
@@ -23,6 +24,7 @@ from .render import text_html
 
 RULINGS_PAGE = "rulings/index.md"
 UNASSIGNED_LISTING = "rulings/unassigned/index.html"
+HEADINGS_LISTING = "rulings/hts/index.html"
 # Folders of the site that only write_static_files writes: kept between builds (see
 # ceeatlas.files.keep_outputs) and pruned of what a build no longer writes.
 OUTPUT_FOLDERS = (
@@ -39,6 +41,12 @@ OUTPUT_FOLDERS = (
 def heading_page(heading: str) -> str:
     """Where a heading's ruling list is written (a plain HTML page, outside MkDocs)."""
     return f"rulings/hts/{heading}/index.html"
+
+
+def page_address(site_url: str, path: str) -> str:
+    """The published address of a page written to `path` in the site folder: its folder, as
+    MkDocs writes the addresses of its own pages (use_directory_urls)."""
+    return site_url + path.removesuffix("index.html")
 
 
 def ruling_row_html(
@@ -134,10 +142,14 @@ def start_static_files(build: Build, site_dir: Path, site_url: str = "") -> Back
     return Background([finder_and_feeds, downloads_and_schedule])
 
 
-def write_static_files(build: Build, site_dir: Path, site_name: str, started: Background) -> int:
-    """Write the ruling lists (plain HTML pages with the theme's stylesheets, so after
-    MkDocs), wait for what start_static_files began, then delete what an earlier build
-    wrote and this one did not. Returns how many pages and feeds were written."""
+def write_static_files(
+    build: Build, site_dir: Path, started: Background, *, site_name: str, site_url: str, repo_url: str
+) -> int:
+    """Write the ruling lists and the HTSUS chapter pages (plain HTML pages with the theme's
+    stylesheets, so after MkDocs), wait for what start_static_files began, then delete what an
+    earlier build wrote and this one did not. Returns how many pages and feeds were written.
+    `site_url` and `repo_url` are MkDocs' settings: the pages end with the same report link as
+    the theme's pages, addressed to the page's canonical URL."""
     sheets = [
         str(path.relative_to(site_dir))
         for pattern in ("assets/stylesheets/main.*.min.css", "assets/stylesheets/palette.*.min.css")
@@ -152,6 +164,7 @@ def write_static_files(build: Build, site_dir: Path, site_name: str, started: Ba
         "groups": None,
         "headings": None,
         "lines": None,
+        "report_link": lambda path, title: report_link(repo_url, page_address(site_url, path), title),
     }
     with recording_outputs() as written:
         count = _write_lists(build, site_dir, common)
@@ -202,6 +215,7 @@ def _write_lists(build: Build, site_dir: Path, common: dict) -> int:
             feed=f"feeds/chapters/{heading[:2]}.xml",
             feed_title=f"HTS chapter {heading[:2]} rulings",
             caption=f"Rulings that name heading {heading}",
+            path=heading_page(heading),
         )
         write_output(site_dir / heading_page(heading), html)
         written += 1
@@ -227,6 +241,7 @@ def _write_lists(build: Build, site_dir: Path, common: dict) -> int:
         groups=groups,
         feed=None,
         caption="Rulings without a routable tariff number",
+        path=UNASSIGNED_LISTING,
     )
     write_output(site_dir / UNASSIGNED_LISTING, html)
     owners = {h: resolve_heading(data.scope, h).center for h in routing.by_heading}
@@ -241,6 +256,7 @@ def _write_lists(build: Build, site_dir: Path, common: dict) -> int:
             for h, rows in sorted(routing.by_heading.items())
         ],
         caption="HTS headings named by pulled rulings",
+        path=HEADINGS_LISTING,
     )
-    write_output(site_dir / "rulings/hts/index.html", html)
+    write_output(site_dir / HEADINGS_LISTING, html)
     return written + 2

@@ -111,6 +111,7 @@ def write_browse_pages(build: Build, site_dir: Path, common: dict) -> int:
             lines=Markup("\n".join(rows)),
             feed=None,
             caption=f"HTS chapter {number}, {release.title}",
+            path=f"{BROWSE}/{number}/index.html",
         )
         write_output(site_dir / BROWSE / number / "index.html", html)
         written += 1
@@ -128,6 +129,7 @@ def write_browse_pages(build: Build, site_dir: Path, common: dict) -> int:
         ),
         feed=None,
         caption=f"Chapters of {release.title}",
+        path=f"{BROWSE}/index.html",
     )
     write_output(site_dir / BROWSE / "index.html", html)
     return written + 1

@@ -14,6 +14,7 @@ import os
 import shutil
 import threading
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -303,6 +304,33 @@ def test_readable_without_javascript(browser, site_url):
     assert "T-shirts, singlets, tank tops and similar garments" in tab.content()
     _shot(tab, "no-javascript-center")
     context.close()
+
+
+def test_report_link_names_the_page_it_is_on(page, site_url):
+    """On a theme page and on a plain HTML ruling list alike."""
+    for path in ("centers/machinery/", "rulings/hts/6109/"):
+        page.goto(site_url + path)
+        link = page.get_by_role("link", name="Report an error or suggest a source", exact=True)
+        assert link.count() == 1 and link.is_visible(), path
+        query = parse_qs(urlsplit(link.get_attribute("href")).query)
+        assert query["page-url"] == ["https://example.invalid/atlas/" + path], path
+        assert query["page-title"] == [page.title()], path
+    _shot(page, "report-link")
+
+
+def test_pages_make_no_third_party_requests(browser, site_url):
+    """No tracking: loading a page asks only the site's own server (Material's repository
+    widget would ask api.github.com; overrides/partials/source.html keeps it from doing so)."""
+    context = browser.new_context()
+    tab = context.new_page()
+    hosts = set()
+    tab.on("request", lambda request: hosts.add(urlsplit(request.url)[:2]))
+    for name in ("home", "center", "lookup", "heading", "unassigned"):
+        tab.goto(site_url + PAGES[name])
+        tab.wait_for_load_state("networkidle")
+    context.close()
+    served = urlsplit(site_url)
+    assert {host for host in hosts if host[0] in ("http", "https")} == {(served.scheme, served.netloc)}
 
 
 def test_keyboard_user_gets_a_skip_link_and_visible_focus(page, site_url):
