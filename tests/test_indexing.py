@@ -204,7 +204,7 @@ def test_a_scope_change_compares_every_ruling(tmp_path, monkeypatch, parsed):
     _write_month(data, FEB, [_ruling("N800002", "SYNTHETIC bolt", ["7318.15.2065"], date=FEB)])
     _sync(data, index)
     parsed.take()
-    monkeypatch.setattr(indexing, "routing_digest", lambda curated: "another scope")
+    monkeypatch.setattr(indexing, "routing_digest", lambda curated, schedule=None: "another scope")
     report = _sync(data, index)
     assert parsed.take() == ["rulings/2025-01:N800001", "rulings/2025-02:N800002"]
     # Same Centers, so no document is rewritten, and the index is not rebuilt.
