@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 from ceeatlas.models import Scope, ScopeBasis, ScopeRow
 from ceeatlas.scope import all_heading_codes, chapter_scope, resolve_heading, scope_problems
 
+from .conftest import REPO
+
 
 def test_the_curated_scope_has_no_problems(curated):
     assert scope_problems(curated.scope, set(curated.centers), curated.hts) == []
@@ -111,3 +113,35 @@ def test_reversed_or_malformed_ranges_are_rejected():
         _row("machinery", "heading", "8480", "8401")
     with pytest.raises(ValueError, match="4-digit"):
         _row("machinery", "heading", "84", "84")
+
+
+# -- coverage over the real headings of the HTSUS held (data/hts) ---------------------------
+
+
+def test_every_real_heading_of_the_release_resolves_to_exactly_one_center(curated):
+    from ceeatlas.htsus import load_schedule
+    from ceeatlas.scope import rows_covering
+
+    schedule = load_schedule(REPO / "data")
+    headings = [heading for heading in schedule.headings if int(heading[:2]) <= 97]
+    assert len(headings) > 1200
+    for heading in headings:
+        match = resolve_heading(curated.scope, heading)
+        assert match is not None, heading
+        winners = [
+            row for row in rows_covering(curated.scope, heading) if row.precedence == match.row.precedence
+        ]
+        assert winners == [match.row], heading  # one row at the winning level: one Center
+
+
+def test_a_heading_a_release_adds_outside_the_scope_fails_the_build(curated):
+    from ceeatlas.curated import CuratedDataError
+    from ceeatlas.htsus import Schedule, build_lines, load_schedule
+    from ceeatlas.site import check_headings_covered
+
+    held = load_schedule(REPO / "data")
+    rows = [[line.htsno, line.indent, line.description, list(line.units)] for line in held.lines]
+    at = next(index for index, row in enumerate(rows) if row[0] == "7801")
+    rows.insert(at, ["7701", 0, "SYNTHETIC heading in the reserved chapter", []])
+    with pytest.raises(CuratedDataError, match="has heading 7701, which no scope row covers"):
+        check_headings_covered(curated, Schedule(held.releases, build_lines(rows)))

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from ceeatlas.curated import CuratedData
+from ceeatlas.curated import CuratedData, CuratedDataError
 from ceeatlas.fragments import FragmentCache, context_digest
 from ceeatlas.pulled import PulledData, ace_code_map, route, title_key
-from ceeatlas.scope import chapter_scope
+from ceeatlas.scope import chapter_scope, resolve_heading
 
 from . import centers, guides, programs, reference, rulings
 from .build import Build
@@ -34,6 +34,7 @@ from .rulings import OUTPUT_FOLDERS, heading_page
 
 __all__ = [
     "LOOKUP_JSON",
+    "check_headings_covered",
     "LOOKUP_PAGE",
     "OUTPUT_FOLDERS",
     "GeneratedSite",
@@ -71,6 +72,7 @@ def generate(
 ) -> GeneratedSite:
     """Render the pages from the data. `cache_dir` keeps per-ruling pieces of the static
     outputs between builds (see ceeatlas.fragments); without it every piece is rendered."""
+    check_headings_covered(data, pulled.schedule)
     ace_codes = ace_code_map(data.centers)
     topics = {title_key(topic.title): topic for topic in data.icp_topics.topics}
     routing = route(pulled, data.scope, data.hts, ace_codes, {key: t.hts for key, t in topics.items()})
@@ -118,6 +120,7 @@ def generate(
         chapter_label=chapter_label,
         section_of=lambda number: section_of(data, int(number)),
         chapter_scope=lambda number: chapter_scope(data.scope, number),
+        scope_row_words=lambda row: scope_row_words(data, pulled.schedule, row),
         lookup_json=LOOKUP_JSON,
         routing=routing,
         rulings_by_number=by_number,
@@ -149,6 +152,52 @@ def generate(
         start_static_files=partial(rulings.start_static_files, build),
         write_static_files=partial(rulings.write_static_files, build),
     )
+
+
+def scope_row_words(data: CuratedData, schedule, row) -> str:
+    """A scope row in the schedule's words: the heading's description, the first and last
+    headings' of a range, the chapters' titles of a chapter row."""
+
+    def short(text: str) -> str:
+        text = text.rstrip(":")
+        return text if len(text) <= 90 else text[:87].rsplit(" ", 1)[0] + "..."
+
+    if row.level == "chapter":
+        titles = [data.hts.chapters[int(row.first) - 1].title]
+        if row.last != row.first:
+            titles.append(data.hts.chapters[int(row.last) - 1].title)
+        return " ... ".join(
+            f"{number}: {short(title)}" for number, title in zip((row.first, row.last), titles, strict=False)
+        )
+    if schedule is None:
+        return ""
+    first = schedule.heading_description(row.first)
+    if row.first == row.last:
+        return short(first) if first else f"{row.first} is not in {schedule.release.title}"
+    last = schedule.heading_description(row.last)
+    parts = [f"{code}: {short(text)}" for code, text in ((row.first, first), (row.last, last)) if text]
+    return " ... ".join(parts)
+
+
+def check_headings_covered(data: CuratedData, schedule) -> None:
+    """Every heading of chapters 01-97 in the newest release held must resolve to one Center:
+    a heading a new release adds outside the scope fails the build, naming it."""
+    if schedule is None:
+        return
+    reserved = {f"{c.number:02d}" for c in data.hts.chapters if c.reserved}
+    missing = [
+        heading
+        for heading in schedule.headings
+        if int(heading[:2]) <= 97
+        and (heading[:2] in reserved or resolve_heading(data.scope, heading) is None)
+    ]
+    if missing:
+        raise CuratedDataError(
+            [
+                f"centers/scope.yaml: {schedule.release.title} has heading {heading}, which no scope row covers"
+                for heading in missing
+            ]
+        )
 
 
 def section_of(data: CuratedData, chapter: int):
