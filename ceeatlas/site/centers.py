@@ -13,6 +13,7 @@ from .build import Build
 from .render import sources_of
 
 CENTERS_DIR = "centers"
+ASSIGNMENT_PAGE = f"{CENTERS_DIR}/assignment.md"
 
 
 def center_page(center_id: str) -> str:
@@ -74,4 +75,5 @@ def pages(build: Build) -> dict[str, str]:
             "center.md.j2", view=view, page_sources=sources_of([view.center, view.rows, data.shared])
         )
     found[f"{CENTERS_DIR}/index.md"] = build.render("centers_index.md.j2")
+    found[ASSIGNMENT_PAGE] = build.render("assignment.md.j2")
     return found

@@ -47,6 +47,7 @@ PAGES = {
     "centers-index": "centers/",
     "center": "centers/apparel-footwear-textiles/",
     "lookup": "centers/lookup/",
+    "assignment": "centers/assignment/",
     "agencies": "guides/agencies/",
     "icps": "guides/icps/",
     "guides": "guides/",
@@ -198,6 +199,22 @@ def test_lookup_finds_headings_from_words(page, site_url):
     result.get_by_text("6109.10.00.11").wait_for(timeout=5000)
     assert "Apparel, Footwear & Textiles" in result.inner_text()
     _shot(page, "lookup-words")
+    assert page.console_errors == []
+
+
+def test_assignment_estimate_stays_in_the_browser(page, site_url):
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(site_url + "centers/assignment/")
+    page.fill("#assign-input", "HTS,lines\n6109.10.00.12,120\n8471.30.01.00,3\n9817.00.96,4\n")
+    page.click("#assign-form button[type=submit]")
+    result = page.locator("#assign-result")
+    result.get_by_text("By the number of entry lines").wait_for(timeout=5000)
+    text = result.inner_text()
+    assert "Apparel, Footwear & Textiles" in text and "9817.00.96" in text and "CBP decides" in text
+    assert all(url.startswith(site_url.split("/atlas/")[0]) for url in requests)  # nothing leaves the site
+    assert not any("6109" in url for url in requests)  # the list itself is never sent
+    _shot(page, "assignment-estimate")
     assert page.console_errors == []
 
 

@@ -240,6 +240,168 @@
   }
 
   /* ------------------------------------------------------------------------------------ */
+  /* "Which Center will my company be assigned to?": a list of lines -> lines per Center      */
+  /* ------------------------------------------------------------------------------------ */
+
+  /* One line of CSV, tab- or semicolon-separated text; quoted fields may hold separators. */
+  function fields(line) {
+    var separator = line.indexOf("\t") >= 0 ? "\t" : line.indexOf(";") >= 0 ? ";" : ",";
+    var found = [], current = "", quoted = false;
+    for (var i = 0; i < line.length; i++) {
+      var ch = line[i];
+      if (ch === '"') quoted = !quoted;
+      else if (ch === separator && !quoted) { found.push(current.trim()); current = ""; }
+      else current += ch;
+    }
+    found.push(current.trim());
+    return found;
+  }
+
+  function amount(text) {
+    var cleaned = String(text || "").replace(/[$\s]/g, "").replace(/,(?=\d{3}(\D|$))/g, "");
+    if (!/^\d+(\.\d+)?$/.test(cleaned)) return null;
+    return parseFloat(cleaned);
+  }
+
+  /* columns: "lines", "value" or "lines,value" (what follows each HTS number). */
+  function assign(data, text, columns) {
+    var wanted = columns.split(",");
+    var result = { centers: {}, lines: 0, value: 0, approximate: { lines: 0, value: 0 }, skipped: [] };
+    var started = false;
+    String(text || "").split(/\r?\n/).forEach(function (raw) {
+      if (!raw.trim()) return;
+      var parts = fields(raw), digits, first = !started;
+      started = true;
+      try { digits = normalise(parts[0]); } catch (error) {
+        if (first && /[a-z]/i.test(parts[0])) return; // a header line ("HTS number, lines")
+        result.skipped.push({ line: raw.trim(), reason: error.message });
+        return;
+      }
+      var numbers = {};
+      for (var k = 0; k < wanted.length; k++) {
+        var number = amount(parts[k + 1]);
+        if (number === null) { result.skipped.push({ line: raw.trim(), reason: "No " + (wanted[k] === "lines" ? "number of entry lines" : "value") + " after the HTS number." }); return; }
+        numbers[wanted[k]] = number;
+      }
+      var chapter = parseInt(digits.slice(0, 2), 10);
+      if (digits.length < 4 || chapter > 97 || (data.chapters[digits.slice(0, 2)] || {}).reserved) {
+        result.skipped.push({ line: raw.trim(), reason: digits.length < 4 ? "Give at least the 4-digit heading." : "Chapters 98 and 99 are special provisions; their lines say nothing about the goods' industry." });
+        return;
+      }
+      var row = resolveHeading(data, digits.slice(0, 4));
+      if (!row) { result.skipped.push({ line: raw.trim(), reason: "No Center is recorded for this heading." }); return; }
+      var entry = result.centers[row.center] = result.centers[row.center] || { lines: 0, value: 0, approximateLines: 0, approximateValue: 0 };
+      var lines = numbers.lines || 0, value = numbers.value || 0;
+      entry.lines += lines; entry.value += value;
+      result.lines += lines; result.value += value;
+      if (row.basis === "industry_description") {
+        entry.approximateLines += lines; entry.approximateValue += value;
+        result.approximate.lines += lines; result.approximate.value += value;
+      }
+    });
+    var top = function (key) {
+      var best = null;
+      Object.keys(result.centers).sort().forEach(function (id) {
+        if (!best || result.centers[id][key] > result.centers[best][key]) best = id;
+      });
+      return best && result[key] > 0 ? best : null;
+    };
+    result.byLines = top("lines");
+    result.byValue = top("value");
+    return result;
+  }
+
+  function percent(part, whole) {
+    return whole ? Math.round(1000 * part / whole) / 10 + "%" : "";
+  }
+
+  function renderAssignment(data, root, result, container, columns) {
+    container.textContent = "";
+    var ids = Object.keys(result.centers).sort(function (a, b) {
+      return (result.centers[b].lines - result.centers[a].lines) || (result.centers[b].value - result.centers[a].value) || (a < b ? -1 : 1);
+    });
+    if (!ids.length) {
+      container.appendChild(el("p", "No line could be counted. Check the format: an HTS number, then the number(s) you chose, on each line.", { "class": "atlas-error" }));
+    } else {
+      var summary = el("p");
+      var said = [];
+      if (result.byLines) said.push(["By the number of entry lines", result.byLines, result.centers[result.byLines].lines, result.lines]);
+      if (result.byValue) said.push(["By value", result.byValue, result.centers[result.byValue].value, result.value]);
+      said.forEach(function (item, i) {
+        summary.appendChild(document.createTextNode((i ? " " : "") + item[0] + ", most of your goods point to "));
+        var strong = el("strong");
+        strong.appendChild(centerLink(data, root, item[1]));
+        summary.appendChild(strong);
+        summary.appendChild(document.createTextNode(" (" + percent(item[2], item[3]) + ")."));
+      });
+      container.appendChild(summary);
+      var approximate = columns.indexOf("lines") >= 0 ? percent(result.approximate.lines, result.lines) : percent(result.approximate.value, result.value);
+      container.appendChild(el("p", approximate + " of your list rests on scope rows this project inferred (approximate), so the estimate is approximate too. CBP decides."));
+      var table = el("table");
+      table.appendChild(el("caption", "Your lines by Center"));
+      var withLines = columns.indexOf("lines") >= 0, withValue = columns.indexOf("value") >= 0;
+      var head = el("tr");
+      ["Center"].concat(withLines ? ["Entry lines", "Share of lines"] : [], withValue ? ["Value (US$)", "Share of value"] : [])
+        .forEach(function (h) { head.appendChild(el("th", h, { scope: "col" })); });
+      var thead = el("thead"); thead.appendChild(head); table.appendChild(thead);
+      var body = el("tbody");
+      ids.forEach(function (id) {
+        var entry = result.centers[id], tr = el("tr"), name = el("td");
+        name.appendChild(centerLink(data, root, id));
+        tr.appendChild(name);
+        if (withLines) {
+          tr.appendChild(el("td", String(entry.lines)));
+          tr.appendChild(el("td", percent(entry.lines, result.lines)));
+        }
+        if (withValue) {
+          tr.appendChild(el("td", entry.value.toLocaleString("en-US")));
+          tr.appendChild(el("td", percent(entry.value, result.value)));
+        }
+        body.appendChild(tr);
+      });
+      table.appendChild(body);
+      var wrap = el("div", null, { "class": "md-typeset__scrollwrap" });
+      var inner = el("div", null, { "class": "md-typeset__table" });
+      inner.appendChild(table);
+      wrap.appendChild(inner);
+      container.appendChild(wrap);
+    }
+    if (result.skipped.length) {
+      container.appendChild(el("p", result.skipped.length === 1 ? "1 line was not counted:" : result.skipped.length + " lines were not counted:"));
+      var list = el("ul");
+      result.skipped.forEach(function (item) { list.appendChild(el("li", item.line + ": " + item.reason)); });
+      container.appendChild(list);
+    }
+  }
+
+  function initAssignment() {
+    var form = document.getElementById("assign-form");
+    if (!form || form.dataset.ready) return;
+    form.dataset.ready = "1";
+    var output = document.getElementById("assign-result");
+    var textarea = document.getElementById("assign-input");
+    var root = form.getAttribute("data-root") || "";
+    document.getElementById("assign-file").addEventListener("change", function (event) {
+      var file = event.target.files && event.target.files[0];
+      if (!file) return;
+      file.text().then(function (text) { textarea.value = text; }); // read here; never uploaded
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var columns = document.getElementById("assign-columns").value;
+      fetch(form.getAttribute("data-src")).then(function (response) {
+        if (!response.ok) throw new Error("The scope data could not be loaded (HTTP " + response.status + ").");
+        return response.json();
+      }).then(function (data) {
+        renderAssignment(data, root, assign(data, textarea.value, columns), output, columns);
+      }).catch(function (error) {
+        output.textContent = "";
+        output.appendChild(el("p", error.message, { "class": "atlas-error" }));
+      });
+    });
+  }
+
+  /* ------------------------------------------------------------------------------------ */
   /* Browser rendering                                                                     */
   /* ------------------------------------------------------------------------------------ */
 
@@ -543,8 +705,10 @@
       normalise: normalise, htsusForm: htsusForm, crossForm: crossForm, lookup: lookup,
       headingAt: headingAt, linesOf: linesOf, findLine: findLine, chainText: chainText, explain: explain,
       stem: stem, terms: terms, wordGroups: wordGroups, undelta: undelta, rank: rank, Schedule: Schedule,
+      fields: fields, assign: assign,
     };
   } else {
     window.atlasOnPage(init); // defined by atlas.js, which loads first
+    window.atlasOnPage(initAssignment);
   }
 })();
