@@ -320,6 +320,7 @@ def main() -> int:
     parser.add_argument("--sizes", default="1000,20000,200000")
     parser.add_argument("--naive-max", type=int, default=20000)
     parser.add_argument("--no-engines", action="store_true")
+    parser.add_argument("--no-hts", action="store_true", help="skip the HTSUS measures (bench/hts.py)")
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory(prefix="ceeatlas-bench-") as folder:
@@ -327,7 +328,14 @@ def main() -> int:
             print(f"-- {size} rulings", file=sys.stderr, flush=True)
             rows.append(bench_size(size, size <= args.naive_max, not args.no_engines, Path(folder)))
     print_table(rows)
-    print(json.dumps({"machine": {"cpus": os.cpu_count()}, "results": rows}, separators=(",", ":")))
+    hts = None
+    if not args.no_hts:
+        from bench import hts as hts_bench
+
+        print("-- the HTSUS on the committed data/", file=sys.stderr, flush=True)
+        hts = hts_bench.measure()
+        hts_bench.print_summary(hts)
+    print(json.dumps({"machine": {"cpus": os.cpu_count()}, "results": rows, "hts": hts}, separators=(",", ":")))
     return 0
 
 
