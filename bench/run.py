@@ -335,7 +335,9 @@ def main() -> int:
         print("-- the HTSUS on the committed data/", file=sys.stderr, flush=True)
         hts = hts_bench.measure()
         hts_bench.print_summary(hts)
-    print(json.dumps({"machine": {"cpus": os.cpu_count()}, "results": rows, "hts": hts}, separators=(",", ":")))
+    print(
+        json.dumps({"machine": {"cpus": os.cpu_count()}, "results": rows, "hts": hts}, separators=(",", ":"))
+    )
     return 0
 
 

@@ -9,6 +9,7 @@ so that whoever edits a file by hand can find the mistake without reading a trac
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,8 +91,9 @@ class CuratedDataError(Exception):
 
 @dataclass(frozen=True)
 class CuratedData:
-    centers: dict[str, Center]  # in file name order
-    scope: Scope
+    centers: dict[str, Center]  # in file name order, past ones included (Center.holds_on)
+    scope: Scope  # the rows that hold on the day the data was loaded for
+    scope_all: Scope  # every row of scope.yaml, history and future rows included
     hts: HtsStructure
     agencies: Agencies
     shared: SharedFacts
@@ -176,8 +178,10 @@ def load_model(path: Path, model: type[ModelT], root: Path | None = None) -> Mod
         raise CuratedDataError(problems) from error
 
 
-def load_curated(root: Path) -> CuratedData:
-    """Load every curated file under `root` (centers/) and check the files against each other."""
+def load_curated(root: Path, on: dt.date | None = None) -> CuratedData:
+    """Load every curated file under `root` (centers/) and check the files against each other.
+    `on` (default today) is the day whose scope rows the data answers with."""
+    day = on or dt.date.today()
     problems: list[str] = []
 
     def attempt(path: Path, model: type[ModelT]) -> ModelT | None:
@@ -210,13 +214,17 @@ def load_curated(root: Path) -> CuratedData:
     from .scope import scope_problems  # late import: scope imports models only
 
     scope, hts = loaded[SCOPE_FILE], loaded[HTS_FILE]
-    problems.extend(f"{root.name}/{SCOPE_FILE}: {p}" for p in scope_problems(scope, set(centers), hts))
+    current_ids = {center_id for center_id, center in centers.items() if center.holds_on(day)}
+    problems.extend(
+        f"{root.name}/{SCOPE_FILE}: {p}" for p in scope_problems(scope, set(centers), hts, day, current_ids)
+    )
     problems.extend(_cross_file_problems(root, centers, loaded))
     if problems:
         raise CuratedDataError(problems)
     return CuratedData(
         centers=centers,
-        scope=scope,
+        scope=scope.on(day),
+        scope_all=scope,
         hts=hts,
         agencies=loaded[AGENCIES_FILE],
         shared=loaded[SHARED_FILE],

@@ -42,6 +42,8 @@ def calendar(events: list[Event], stamp: dt.date, center_names: dict[str, str]) 
         "CALSCALE:GREGORIAN",
     ]
     for event in sorted(events, key=lambda e: (e.start, e.title)):
+        if event.start_precision != "day":
+            continue  # "August 2013": a calendar entry would invent the day
         uid = hashlib.sha1(f"{event.start}|{event.title}".encode()).hexdigest()[:16]
         end = (event.end or event.start) + dt.timedelta(days=1)  # DTEND is exclusive for dates
         centers = ", ".join(center_names[c] for c in event.centers) or "All Centers"

@@ -133,7 +133,38 @@ class Contact(Strict):
         return self
 
 
-class Center(Strict):
+class Validity(Strict):
+    """When a Center or a scope row holds: from `valid_from` to `valid_until` (both days
+    included; None: open-ended). CBP changes the Centers by notice, so a restructuring is a data
+    edit: end the old rows, add the new ones with their dates and sources. The build uses what
+    holds on the day it runs and shows the rest as history."""
+
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _dates_in_order(self):
+        if self.valid_from and self.valid_until and self.valid_from > self.valid_until:
+            raise ValueError(f"valid_from {self.valid_from} is after valid_until {self.valid_until}")
+        return self
+
+    def holds_on(self, day: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_until is None or day <= self.valid_until
+        )
+
+    def overlaps(self, other: Validity) -> bool:
+        """Whether the two periods share a day."""
+        starts_before_other_ends = (
+            self.valid_from is None or other.valid_until is None or self.valid_from <= other.valid_until
+        )
+        ends_after_other_starts = (
+            self.valid_until is None or other.valid_from is None or other.valid_from <= self.valid_until
+        )
+        return starts_before_other_ends and ends_after_other_starts
+
+
+class Center(Validity):
     """One Center of Excellence and Expertise; one file centers/<id>.yaml."""
 
     id: Annotated[str, Field(pattern=SLUG_PATTERN)]
@@ -161,7 +192,7 @@ class ScopeBasis(StrEnum):
     industry_description = "industry_description"
 
 
-class ScopeRow(Strict):
+class ScopeRow(Validity):
     """A dated, sourced claim that a range of HTS headings (or whole chapters) is one Center's."""
 
     center: Annotated[str, Field(pattern=SLUG_PATTERN)]
@@ -201,6 +232,10 @@ class ScopeRow(Strict):
 
 class Scope(Strict):
     rows: list[ScopeRow] = Field(min_length=1)
+
+    def on(self, day: dt.date) -> Scope:
+        """The rows that hold on `day` (all rows, valid or not, stay in the file as history)."""
+        return Scope.model_construct(rows=[row for row in self.rows if row.holds_on(day)])
 
 
 class Section(Strict):
@@ -294,6 +329,11 @@ class SharedFacts(Strict):
     uncertainties: list[SourcedText] = Field(default_factory=list)
     # How many rulings CROSS holds: shown wherever the site says what share of them it has.
     cross_total: SourcedValue | None = None
+    # Days on which this project read undated sources: a source whose as_of is one of them is
+    # shown as "undated, read <day>", not as if it were published that day.
+    read_dates: list[dt.date] = Field(default_factory=list)
+    # Dated notes on how current the Centers themselves are (shown where they are introduced).
+    currency: list[SourcedText] = Field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------------------
@@ -602,6 +642,8 @@ class Event(Strict):
     title: Text
     centers: list[Slug] = Field(default_factory=list)  # empty: all Centers
     start: dt.date
+    # How much of `start` the source gives: "month" for "August 2013" (stored as its first day).
+    start_precision: str = Field(default="day", pattern=r"^(day|month|year)$")
     end: dt.date | None = None
     small_business: bool = False
     url: Url | None = None

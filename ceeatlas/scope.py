@@ -9,6 +9,7 @@ one answer.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -97,17 +98,30 @@ def _overlap(a: ScopeRow, b: ScopeRow) -> bool:
     return a.first <= b.last and b.first <= a.last
 
 
-def scope_problems(scope: Scope, center_ids: set[str], hts: HtsStructure) -> list[str]:
-    """Everything that would make a lookup ambiguous, empty or point at an unknown Center."""
+def scope_problems(
+    scope: Scope,
+    center_ids: set[str],
+    hts: HtsStructure,
+    on: dt.date | None = None,
+    current_ids: set[str] | None = None,
+) -> list[str]:
+    """Everything that would make a lookup ambiguous, empty or point at an unknown Center, on
+    the day `on` (default today): rows are checked against each other only where their periods
+    of validity meet, and coverage with the rows that hold that day. `current_ids`: the Centers
+    that exist that day (default: all of `center_ids`)."""
+    day = on or dt.date.today()
+    current = scope.on(day)
     problems: list[str] = []
     for index, row in enumerate(scope.rows):
         if row.center not in center_ids:
             problems.append(f"rows[{index}].center: unknown Center {row.center!r}")
-    for center in sorted(center_ids - {row.center for row in scope.rows}):
-        problems.append(f"Center {center!r} has no scope rows")
+    for center in sorted(
+        (center_ids if current_ids is None else current_ids) - {row.center for row in current.rows}
+    ):
+        problems.append(f"Center {center!r} has no scope rows that hold on {day}")
 
     for (i, a), (j, b) in combinations(enumerate(scope.rows), 2):
-        if a.level == b.level and _overlap(a, b):
+        if a.level == b.level and _overlap(a, b) and a.overlaps(b):
             problems.append(f"rows[{i}] ({a.label}) and rows[{j}] ({b.label}) overlap at {a.level} level")
 
     reserved = {f"{chapter.number:02d}" for chapter in hts.chapters if chapter.reserved}
@@ -119,7 +133,7 @@ def scope_problems(scope: Scope, center_ids: set[str], hts: HtsStructure) -> lis
                 f"rows[{index}] ({row.label}) covers reserved or special chapters {', '.join(bad)}"
             )
 
-    uncovered = [code for code in all_heading_codes(hts) if resolve_heading(scope, code) is None]
+    uncovered = [code for code in all_heading_codes(hts) if resolve_heading(current, code) is None]
     if uncovered:
         shown = ", ".join(uncovered[:10]) + (" ..." if len(uncovered) > 10 else "")
         problems.append(f"{len(uncovered)} headings resolve to no Center: {shown}")

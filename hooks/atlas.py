@@ -10,10 +10,12 @@ Environment overrides (used by tests to build against other data):
   CEEATLAS_DATA_DIR     pulled data folder (default: data/ next to mkdocs.yml)
   CEEATLAS_CACHE_DIR    cache folder; the build keeps rendered pieces of rulings in its
                         fragments/ (default: cache/ next to mkdocs.yml)
+  CEEATLAS_TODAY        the day (YYYY-MM-DD) the build answers for (default: today)
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import re
@@ -65,8 +67,13 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     centers_dir = _folder(config, "CEEATLAS_CENTERS_DIR", "centers")
     data_dir = _folder(config, "CEEATLAS_DATA_DIR", "data")
     fragments_dir = _folder(config, "CEEATLAS_CACHE_DIR", "cache") / "fragments"
+    # CEEATLAS_TODAY pins the day the data answers for (scope rows and Centers that hold, events
+    # to come): the same data then builds the same site on any day.
+    today = dt.date.fromisoformat(os.environ["CEEATLAS_TODAY"]) if os.environ.get("CEEATLAS_TODAY") else None
     try:
-        _site = generate(load_curated(centers_dir), load_pulled(data_dir), cache_dir=fragments_dir)
+        _site = generate(
+            load_curated(centers_dir, on=today), load_pulled(data_dir), today=today, cache_dir=fragments_dir
+        )
     except (CuratedDataError, PulledDataError) as error:
         raise PluginError(str(error)) from error
     return config

@@ -94,7 +94,7 @@ def generate(
         pulled=pulled,
         routing=routing,
         env=make_environment(
-            data.shared.compiled,
+            {data.shared.compiled, *data.shared.read_dates},
             code_names,
             routing.hts_notes,
             pulled.schedule.release.title if pulled.schedule else "",
@@ -109,6 +109,7 @@ def generate(
         data=data,
         pulled=pulled,
         schedule=pulled.schedule,
+        today=build.today,
         not_current_numbers={
             number
             for number, notes in routing.hts_notes.items()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -27,6 +28,7 @@ class CenterView:
     chapters: list[str]  # chapters where at least one heading resolves to this Center
     exceptions: list[tuple[ScopeRow, ScopeRow]]  # (other Center's heading row, our chapter row)
     agencies: list[tuple[object, list[str]]] = field(default_factory=list)
+    history: list[ScopeRow] = field(default_factory=list)  # rows that do not hold today: past or future
 
     @property
     def approximate(self) -> bool:
@@ -63,7 +65,11 @@ def build_center_views(data: CuratedData) -> list[CenterView]:
             shared = sorted(set(agency.chapter_numbers()) & set(chapters))
             if shared:
                 agencies.append((agency, shared))
-        views.append(CenterView(center, rows, chapters, exceptions, agencies))
+        history = sorted(
+            (r for r in data.scope_all.rows if r.center == center_id and r not in data.scope.rows),
+            key=lambda r: (r.valid_from or dt.date.min, r.first),
+        )
+        views.append(CenterView(center, rows, chapters, exceptions, agencies, history))
     return sorted(views, key=lambda view: view.center.name)
 
 

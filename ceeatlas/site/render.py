@@ -114,13 +114,13 @@ def sources_of(obj: object) -> list[Source]:
 
 
 def make_environment(
-    read_date: dt.date,
+    read_dates: set[dt.date],
     code_names: dict[str, str] | None = None,
     hts_notes: dict | None = None,
     release: str = "",
 ) -> Environment:
-    """`read_date` is the compile date of the curated data: undated sources carry it as the day
-    this project read them, and the `source_date` filter says so. `code_names` maps ACE Center
+    """`read_dates` are the days this project read undated sources on (SharedFacts.read_dates):
+    such a source carries one as its as_of, and the `source_date` filter says so. `code_names` maps ACE Center
     codes to Center names for CBP's own label on rulings; `hts_notes` (Routing.hts_notes) and
     `release` (the newest HTSUS release's title) mark numbers the release lacks."""
     env = Environment(
@@ -135,7 +135,7 @@ def make_environment(
     def source_date(value: dt.date, iso_form: bool = False) -> str:
         # Rather than let a reader take the read date for a publication date.
         shown = value.isoformat() if iso_form else date_text(value)
-        return f"undated, read {shown}" if value == read_date else shown
+        return f"undated, read {shown}" if value in read_dates else shown
 
     env.filters.update(
         cell=cell,
