@@ -13,7 +13,7 @@ PORT ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help site serve test check-data pull seed index bench lint format clean lock
+.PHONY: help site serve test check-data changes pull seed index bench lint format clean lock
 
 help: ## List the commands
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -37,6 +37,9 @@ serve: $(STAMP) ## Serve the site at http://127.0.0.1:8000 (PORT=...) and rebuil
 
 check-data: $(STAMP) ## Validate the curated data in centers/ (file, line and field on error)
 	$(BIN)/python -m ceeatlas check
+
+changes: $(STAMP) ## After editing centers/: record what changed, dated today (data/changes.jsonl, "What changed" page)
+	$(BIN)/python -m ceeatlas changes
 
 pull: $(STAMP) ## Fetch new CROSS rulings, ICPs and agency link checks into data/ (network; ARGS=...)
 	$(BIN)/python -m ceeatlas pull all $(ARGS)

@@ -32,6 +32,42 @@ def _check(args: argparse.Namespace) -> int:
         f"ok: {len(data.centers)} Centers, {len(data.scope.rows)} scope rows, "
         f"{len(data.hts.chapters)} chapters, {len(data.agencies.agencies)} agencies"
     )
+    if args.stale is not None:
+        from .facts import curated_facts, stale
+
+        facts = curated_facts(data)
+        old = stale(facts, args.today or dt.date.today(), args.stale)
+        count = sum(len(items) for items in old.values())
+        print(f"{count} of {len(facts)} facts have no source newer than {args.stale:g} years:")
+        for file, items in old.items():
+            print(f"{file} ({len(items)})")
+            for fact in items:
+                print(f"  {fact.newest}  {fact.path}: {fact.text[:90]}")
+    return 0
+
+
+def _schemas(args: argparse.Namespace) -> int:
+    from .schemas import write_schemas
+
+    written = write_schemas(args.out)
+    print(f"{written} schemas written to {args.out}/")
+    return 0
+
+
+def _changes(args: argparse.Namespace) -> int:
+    """Record what changed in centers/ since data/facts.json, dated today, in data/changes.jsonl."""
+    from .curated import CuratedDataError, load_curated
+    from .facts import record_changes
+
+    try:
+        data = load_curated(args.centers_dir)
+    except CuratedDataError as error:
+        print("\n".join(error.problems), file=sys.stderr)
+        return 1
+    lines = record_changes(data, args.data_dir, args.today or dt.date.today())
+    for line in lines:
+        print(f"{line['kind']:8} {line['area']}  {line['what'][:100]}")
+    print(f"{len(lines)} changes recorded in {args.data_dir}/changes.jsonl")
     return 0
 
 
@@ -251,7 +287,26 @@ def main(argv: list[str] | None = None) -> int:
         "--index-dir", type=Path, default=None, help="search index folder (default: CACHE/index)"
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("check", help="validate the curated data").set_defaults(func=_check)
+    check = commands.add_parser("check", help="validate the curated data")
+    check.add_argument(
+        "--stale",
+        type=float,
+        nargs="?",
+        const=3.0,
+        metavar="YEARS",
+        help="also list the facts whose newest source is older than YEARS (default 3)",
+    )
+    check.add_argument("--today", type=_date, help=argparse.SUPPRESS)
+    check.set_defaults(func=_check)
+    changes = commands.add_parser(
+        "changes", help="record what changed in centers/ since the last record (data/changes.jsonl)"
+    )
+    changes.add_argument("--today", type=_date, help=argparse.SUPPRESS)
+    changes.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, help="pulled data folder")
+    changes.set_defaults(func=_changes)
+    schemas = commands.add_parser("schemas", help="write the JSON Schemas of the curated files (for editors)")
+    schemas.add_argument("--out", type=Path, default=Path("schemas"), help="folder (default: schemas/)")
+    schemas.set_defaults(func=_schemas)
     lookup = commands.add_parser(
         "lookup", help="explain HTS numbers (description, Center, release), or find lines by words"
     )

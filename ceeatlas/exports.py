@@ -186,7 +186,38 @@ def write_feeds(
         )
         write_output(site_dir / path, data)
         written += 1
-    return written
+    write_output(site_dir / CHANGES_FEED, changes_feed(base, pulled.changes, fallback))
+    return written + 1
+
+
+CHANGES_FEED = "feeds/changes.xml"
+
+
+def changes_feed(base: str, changes: list[dict], fallback: dt.date) -> bytes:
+    """The "What changed" page as a feed: one entry per day, newest first."""
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    by_day: dict[str, list[dict]] = {}
+    for change in changes:
+        by_day.setdefault(change["date"], []).append(change)
+    days = sorted(by_day, reverse=True)[:FEED_ENTRIES]
+    _sub(feed, "id", f"{base}{CHANGES_FEED}")
+    _sub(feed, "title", "CBP Centers Atlas: what changed")
+    _sub(feed, "updated", _stamp(dt.date.fromisoformat(days[0]) if days else fallback))
+    author = _sub(feed, "author")
+    _sub(author, "name", "CBP Centers Atlas (independent project, not affiliated with CBP)")
+    _sub(feed, "link", rel="self", href=f"{base}{CHANGES_FEED}")
+    _sub(feed, "link", rel="alternate", href=f"{base}about/changes/")
+    for day in days:
+        entry = _sub(feed, "entry")
+        _sub(entry, "id", f"{base}about/changes/#{day}")
+        items = by_day[day]
+        _sub(entry, "title", f"{day}: {len(items)} change{'s' if len(items) != 1 else ''}")
+        _sub(entry, "updated", _stamp(dt.date.fromisoformat(day)))
+        _sub(entry, "link", href=f"{base}about/changes/#{day}")
+        summary = "; ".join(f"{item['kind']} in {item['area']}: {item['what']}" for item in items[:20])
+        _sub(entry, "summary", summary + (f"; and {len(items) - 20} more" if len(items) > 20 else ""))
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
 
 
 def write_open_data(

@@ -31,6 +31,7 @@ from .store import (
     LINKS_FILE,
     TEXTS_DIR,
     StoreError,
+    append_changes,
     load_link_checks,
     read_hts,
     read_jsonl,
@@ -526,6 +527,12 @@ def replay_cross(data_dir: Path, capture_dir: Path) -> PullReport:
     }
     if write_manifest(data_dir, updated):
         report.files_written += 1
+    # Dated by the day this project copied the capture, so that replaying it is reproducible.
+    what = (
+        f"CROSS rulings replayed from the recorded capture {info.id}: {report.new} new, {report.changed} changed "
+        f"({entry['collection']} rulings dated {entry['first_date']} to {entry['last_date']})"
+    )
+    _record_change(data_dir, info.copied_on, "cross", "replayed", what, report)
     report.seconds = time.monotonic() - started
     return report
 
@@ -555,6 +562,24 @@ def _update_manifest(
         "sources": {**manifest.get("sources", {}), source: entry},
     }
     if write_manifest(data_dir, updated):
+        report.files_written += 1
+    counts = f"{report.new} new, {report.changed} changed" + (
+        f", {report.revoked} revoked" if report.revoked else ""
+    )
+    what = {
+        "cross": f"CROSS rulings pulled: {counts}",
+        "icp": f"Informed Compliance Publications pulled from CBP's listing: {counts}",
+        "pga": f"Agency guidance links checked: {counts} results",
+        "hts": f"HTSUS release {extra.get('release')} pulled from USITC",
+    }[source]
+    _record_change(data_dir, today, source, "pulled", what, report)
+
+
+def _record_change(data_dir: Path, day: dt.date, area: str, kind: str, what: str, report: PullReport) -> None:
+    """A dated line in data/changes.jsonl, the source of the "What changed" page."""
+    if (report.new or report.changed or report.revoked) and append_changes(
+        data_dir, day, [{"area": area, "kind": kind, "what": what}]
+    ):
         report.files_written += 1
 
 
@@ -610,6 +635,8 @@ def seed_icps(data_dir: Path, folder: Path) -> PullReport:
     updated = {**manifest, "seeds": {**manifest.get("seeds", {}), "icp": entry}}
     if write_manifest(data_dir, updated):
         report.files_written += 1
+    what = f"Informed Compliance Publications seeded from the catalogue {seed}: {report.new} new, {report.changed} changed"
+    _record_change(data_dir, assembled, "icp", "seeded", what, report)
     return report
 
 
@@ -704,6 +731,8 @@ def import_hts(data_dir: Path, folder: Path) -> PullReport:
         entry = {"release": _newest_hts(data_dir), "imported_from": folder.as_posix()}
         if write_manifest(data_dir, {**manifest, "seeds": {**manifest.get("seeds", {}), "hts": entry}}):
             report.files_written += 1
+        what = f"HTSUS release {name} imported from a recorded export ({folder.as_posix()})"
+        _record_change(data_dir, source.copied_on, "hts", "seeded", what, report)
     return report
 
 

@@ -24,6 +24,7 @@ from .store import (
     load_icps,
     load_link_checks,
     newest_by_number,
+    read_changes,
     read_manifest,
     read_related,
     read_shard,
@@ -46,6 +47,7 @@ class PulledData:
     shard_digests: dict[str, str] = field(default_factory=dict)
     month_of: dict[str, str] = field(default_factory=dict)
     schedule: Schedule | None = None  # the HTSUS releases kept in data/hts/ (see ceeatlas.htsus)
+    changes: list[dict] = field(default_factory=list)  # data/changes.jsonl (see ceeatlas.facts)
 
     @property
     def is_empty(self) -> bool:
@@ -103,6 +105,7 @@ def load_pulled(root: Path) -> PulledData:
             shard_digests=shard_digests,
             month_of=month_of,
             schedule=load_schedule(root),
+            changes=read_changes(root),
         )
 
 

@@ -35,6 +35,7 @@ ICPS_FILE = "icps.jsonl"
 LINKS_FILE = "links/agencies.jsonl"
 RELATED_FILE = "related.json"  # related rulings picked with the search index (see `ceeatlas index`)
 HTS_SCHEDULE = "hts/schedule.jsonl"
+CHANGES_FILE = "changes.jsonl"  # dated lines of what changed (pulls, and `ceeatlas changes` for centers/)
 HTS_RELEASES = "hts/releases"
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -240,3 +241,27 @@ def read_hts(root: Path) -> tuple[list[HtsRelease], list[list]] | None:
         chain.append(releases[current])
         current = releases[current].previous
     return list(reversed(chain)), rows
+
+
+# -- what changed ---------------------------------------------------------------------------
+
+
+def append_changes(data_dir: Path, day: dt.date, lines: list[dict]) -> bool:
+    """Add dated lines to data/changes.jsonl (kept sorted by day, then area and text)."""
+    if not lines:
+        return False
+    path = data_dir / CHANGES_FILE
+    existing = (
+        [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
+    )
+    entries = existing + [{"date": day.isoformat(), **line} for line in lines]
+    entries.sort(key=lambda entry: (entry["date"], entry["area"], entry["kind"], entry["what"]))
+    text = "".join(json.dumps(entry, sort_keys=True, ensure_ascii=False) + "\n" for entry in entries)
+    return write_if_changed(path, text)
+
+
+def read_changes(data_dir: Path) -> list[dict]:
+    path = data_dir / CHANGES_FILE
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]

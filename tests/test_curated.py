@@ -10,7 +10,7 @@ import pytest
 from ceeatlas.curated import RESERVED_FILES, CuratedDataError, load_curated, load_model
 from ceeatlas.models import Center, SourceKind
 
-from .conftest import CENTERS_DIR
+from .conftest import CENTERS_DIR, REPO
 
 THE_TEN = {
     "Pharmaceuticals, Health & Chemicals",
@@ -151,3 +151,21 @@ def test_a_center_name_needs_a_source(centers_copy):
         p.startswith("centers/machinery.yaml") and "name_sources" in p and "Field required" in p
         for p in caught.value.problems
     ), (line, caught.value.problems)
+
+
+def test_editor_schemas_exist_and_match_the_models():
+    """Each curated file points editors at a JSON Schema generated from ceeatlas.models
+    (`python -m ceeatlas schemas` rewrites them after a model change)."""
+    from ceeatlas.schemas import schemas
+
+    generated = schemas()
+    for name, text in generated.items():
+        assert (REPO / "schemas" / name).read_text(encoding="utf-8") == text, (
+            f"run: python -m ceeatlas schemas ({name})"
+        )
+    for path in sorted(CENTERS_DIR.glob("*.yaml")):
+        if path.name.startswith("_"):
+            continue
+        first = path.read_text(encoding="utf-8").split("\n", 1)[0]
+        pointer = re.fullmatch(r"# yaml-language-server: \$schema=\.\./schemas/(.+)", first)
+        assert pointer and pointer.group(1) in generated, path.name

@@ -3,10 +3,12 @@ markers that hand-written pages may use."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 
 from ceeatlas.curated import CuratedData
+from ceeatlas.facts import ages_by_area, curated_facts
 
 from . import schedule
 from .build import Build
@@ -16,6 +18,7 @@ from .render import BASIS_LABELS, safe_url, sources_of
 LOOKUP_PAGE = "centers/lookup.md"
 LOOKUP_JSON = "assets/data/hts-lookup.json"
 ABOUT_PAGE = "about/index.md"
+CHANGES_PAGE = "about/changes.md"
 # Acronyms that are also U.S. state codes or ordinary words on this site get no automatic tooltip.
 NO_TOOLTIP = {"NY", "HQ"}
 MARKER_TEMPLATES = {
@@ -89,9 +92,19 @@ def pages(build: Build) -> dict[str, str]:
         ),
         key=lambda s: (s.title.lower(), s.url),
     )
+    facts = curated_facts(data)
+    by_day: dict[dt.date, list[dict]] = {}
+    for change in build.pulled.changes:
+        by_day.setdefault(dt.date.fromisoformat(change["date"]), []).append(change)
     return {
+        CHANGES_PAGE: build.render("changes.md.j2", days=sorted(by_day.items(), reverse=True)),
         LOOKUP_PAGE: build.render("lookup.md.j2"),
-        ABOUT_PAGE: build.render("about_data.md.j2", all_sources=all_sources),
+        ABOUT_PAGE: build.render(
+            "about_data.md.j2",
+            all_sources=all_sources,
+            fact_ages=ages_by_area(facts, build.today),
+            fact_count=len(facts),
+        ),
     }
 
 
