@@ -200,6 +200,8 @@ def bench_size(size: int, naive: bool, engines: bool, work: Path) -> dict:
     # Ruling texts (about 900 words each) wherever the naive site is built, so its pages are
     # ruling-sized as in the baseline; the project's build does not render texts.
     corpus = write_corpus(size, work / f"corpus-{size}", texts=naive)
+    # The real HTSUS release beside the synthetic rulings, as the committed data/ has it.
+    shutil.copytree(REPO / "data" / "hts", corpus / "hts")
     row: dict = {"rulings": size}
     # A cache of this run's own: the first build starts cold, the rebuild after a pull reuses it.
     env = {
@@ -321,6 +323,9 @@ def main() -> int:
     parser.add_argument("--naive-max", type=int, default=20000)
     parser.add_argument("--no-engines", action="store_true")
     parser.add_argument("--no-hts", action="store_true", help="skip the HTSUS measures (bench/hts.py)")
+    parser.add_argument(
+        "--no-dashboards", action="store_true", help="skip the dashboards (bench/dashboards.py)"
+    )
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory(prefix="ceeatlas-bench-") as folder:
@@ -328,16 +333,26 @@ def main() -> int:
             print(f"-- {size} rulings", file=sys.stderr, flush=True)
             rows.append(bench_size(size, size <= args.naive_max, not args.no_engines, Path(folder)))
     print_table(rows)
-    hts = None
+    hts = dashboards = None
     if not args.no_hts:
         from bench import hts as hts_bench
 
         print("-- the HTSUS on the committed data/", file=sys.stderr, flush=True)
         hts = hts_bench.measure()
         hts_bench.print_summary(hts)
-    print(
-        json.dumps({"machine": {"cpus": os.cpu_count()}, "results": rows, "hts": hts}, separators=(",", ":"))
-    )
+    if not args.no_dashboards:
+        from bench import dashboards as dashboards_bench
+
+        largest = max(int(s) for s in args.sizes.split(","))
+        print(f"-- the Center dashboards at {largest} rulings", file=sys.stderr, flush=True)
+        dashboards = dashboards_bench.measure(largest)
+        print(
+            f"dashboards at {dashboards['rulings']:,} rulings: figures and charts "
+            f"{dashboards['figures_and_charts_s_median']} s [<= 1.5 s]; 'In numbers' adds at most "
+            f"{dashboards['in_numbers_bytes_max'] / 1024:.0f} KB to a Center page [<= 150 KB]"
+        )
+    result = {"machine": {"cpus": os.cpu_count()}, "results": rows, "hts": hts, "dashboards": dashboards}
+    print(json.dumps(result, separators=(",", ":")))
     return 0
 
 

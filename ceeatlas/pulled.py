@@ -150,6 +150,7 @@ class Routing:
     # Ruling number -> its tariff numbers that the newest HTSUS release held lacks, with what
     # the releases say (not in the current HTSUS, or newer than the release): see tariff_notes.
     hts_notes: dict[str, dict[str, TariffStatus]] = field(default_factory=dict)
+    not_current: set[str] = field(default_factory=set)  # rulings citing a number not in the current HTSUS
     icps_by_center: dict[str, list[Icp]] = field(default_factory=lambda: defaultdict(list))
     icps_unrouted: list[Icp] = field(default_factory=list)
     # ICPs routed by this project's mapping of their subject (centers/icp-topics.yaml), by key.
@@ -274,6 +275,8 @@ def route(
             notes = tariff_notes(ruling, pulled.schedule)
             if notes:
                 routing.hts_notes[ruling.number] = notes
+                if any(status.kind == "not_current" for status in notes.values()):
+                    routing.not_current.add(ruling.number)
         if ruling.cbp_center_code:
             named = (ace_codes or {}).get(ruling.cbp_center_code)
             if named:

@@ -98,3 +98,47 @@ def test_icp_seed_is_shown_with_its_evidence(built):
     assert "not read from CBP" in page and "not checked live" in page
     assert "Title seen only on a 2016 capture" in page
     assert "Placed by this project from its subject" in page
+
+
+def test_figures_on_the_pages_equal_the_downloads(built):
+    stats = json.loads((built / "downloads" / "center-stats.json").read_text("utf-8"))
+    assert (
+        stats["coverage"]["rulings"] == 1816
+        and stats["coverage"]["htsus_release"] == "HTSUS 2026 Revision 10"
+    )
+    assert stats["coverage"]["first"] == "2026-01-02" and stats["coverage"]["last"] == "2026-08-14"
+    csv_lines = (built / "downloads" / "center-stats.csv").read_text("utf-8").splitlines()
+    assert len(csv_lines) == 11 and csv_lines[0].startswith("center,")
+    compare = _page(built, "centers/compare")
+    for record in stats["centers"]:
+        page = _page(built, f"centers/{record['center']}")
+        numbers = page.split('id="in-numbers"')[1].split("</table>")[0]
+        assert f">{record['rulings']:,}</a>" in numbers or (record["rulings"] == 0 and "<td>0" in numbers), (
+            record["center"]
+        )
+        assert f"{record['headings']}</a>, {100 * record['heading_share']:.1f}% of all" in numbers
+        assert f"{record['stat_lines']:,}, {100 * record['stat_line_share']:.1f}% of all" in numbers
+        row = next(
+            line for line in compare.split("<tr>") if f'href="../{record["center"]}/#in-numbers"' in line
+        )
+        assert f">{record['rulings']:,}</a>" in row and f"{100 * record['heading_share']:.1f}%" in row
+    assert sum(record["rulings"] for record in stats["centers"]) >= 1816 - stats["unassigned"]
+
+
+def test_charts_are_valid_svg_with_title_and_summary(built):
+    import xml.etree.ElementTree as ET
+
+    count = 0
+    for page in ("centers/compare", "rulings", *(f"centers/{c}" for c in ("electronics", "machinery"))):
+        html = _page(built, page)
+        for svg in re.findall(r'<svg class="atlas-chart".*?</svg>', html, flags=re.S):
+            root = ET.fromstring(svg)
+            ns = "{http://www.w3.org/2000/svg}"
+            assert root.get("role") == "img" and root.find(f"{ns}title").text and root.find(f"{ns}desc").text
+            count += 1
+    assert count >= 8
+
+
+def test_no_caption_markup_leaks_into_pages(built):
+    for path in built.rglob("index.html"):
+        assert "///" not in re.sub(r"https?://\S+", "", path.read_text("utf-8")), path

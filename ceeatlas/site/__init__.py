@@ -3,7 +3,8 @@
 The hook (hooks/atlas.py) only moves these strings into MkDocs; keeping the rendering here
 means tests can check pages without running a build. One module per area of the site:
 
-  centers.py    the Center pages and the list of Centers
+  centers.py    the Center pages, the list of Centers and the assignment estimate
+  dashboards.py the Centers in numbers: figures, charts, the comparison page, statistics downloads
   rulings.py    rulings overview, Find rulings, open data, and the long ruling lists
   programs.py   partnership programs, their comparison and the picker
   guides.py     agencies, ICPs, processes, trade issues, events, glossary
@@ -19,12 +20,13 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from ceeatlas import stats
 from ceeatlas.curated import CuratedData, CuratedDataError
 from ceeatlas.fragments import FragmentCache, context_digest
 from ceeatlas.pulled import PulledData, ace_code_map, route, title_key
 from ceeatlas.scope import chapter_scope, resolve_heading
 
-from . import centers, guides, programs, reference, rulings
+from . import centers, dashboards, guides, programs, reference, rulings
 from .build import Build
 from .centers import center_page
 from .programs import PICKER_JSON, picker_payload
@@ -104,17 +106,17 @@ def generate(
         code_names=code_names,
     )
     views = centers.build_center_views(data)
+    figures = stats.compute(data, pulled, routing, build.today)
     by_number = {ruling.number: ruling for ruling in pulled.rulings}
     build.context.update(
         data=data,
         pulled=pulled,
         schedule=pulled.schedule,
         today=build.today,
-        not_current_numbers={
-            number
-            for number, notes in routing.hts_notes.items()
-            if any(status.kind == "not_current" for status in notes.values())
-        },
+        figures=figures,
+        center_blocks=lambda center_id: dashboards.center_blocks(figures, center_id),
+        site_block=lambda: dashboards.site_block(figures),
+        not_current_numbers=routing.not_current,
         views=views,
         chapters={f"{c.number:02d}": c for c in data.hts.chapters},
         center_page=center_page,
@@ -135,7 +137,7 @@ def generate(
             topics.get(title_key(icp.title)) if icp.key in routing.icps_by_topic else None
         ),
     )
-    areas = (centers, rulings, programs, guides, reference)
+    areas = (centers, dashboards, rulings, programs, guides, reference)
     pages: dict[str, str] = {}
     assets: dict[str, str] = {}
     for area in areas:

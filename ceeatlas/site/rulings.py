@@ -18,7 +18,7 @@ from ceeatlas.project import report_link
 from ceeatlas.pulled import cbp_label, ruling_hts
 from ceeatlas.scope import resolve_heading
 
-from . import schedule
+from . import dashboards, schedule
 from .build import Build
 from .render import text_html
 
@@ -137,6 +137,7 @@ def start_static_files(build: Build, site_dir: Path, site_url: str = "") -> Back
             write_open_data(site_dir, pulled, routing, build.fragments)
             if pulled.schedule is not None:
                 schedule.write_assets(pulled.schedule, site_dir)
+            dashboards.write_downloads(build.context["figures"], site_dir)
         return 0, written
 
     return Background([finder_and_feeds, downloads_and_schedule])

@@ -48,6 +48,7 @@ PAGES = {
     "center": "centers/apparel-footwear-textiles/",
     "lookup": "centers/lookup/",
     "assignment": "centers/assignment/",
+    "centers-compared": "centers/compare/",
     "agencies": "guides/agencies/",
     "icps": "guides/icps/",
     "guides": "guides/",
@@ -298,7 +299,7 @@ def test_untrusted_text_stays_text(page, site_url):
 def test_narrow_viewport_does_not_scroll_sideways(browser, site_url):
     context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
     tab = context.new_page()
-    for name in ("home", "center", "lookup", "heading", "agencies"):
+    for name in ("home", "center", "lookup", "heading", "agencies", "centers-compared"):
         tab.goto(site_url + PAGES[name])
         tab.wait_for_load_state("networkidle")
         width = tab.evaluate(

@@ -14,6 +14,8 @@ from tests.conftest import REPO
 from tests.fakes import build_site
 
 PAGES = {
+    "real-compare": "centers/compare/",
+    "real-rulings": "rulings/",
     "real-heading": "rulings/hts/7113/",
     "real-unassigned": "rulings/unassigned/",
     "real-center": "centers/consumer-products-mass-merchandising/",
@@ -63,5 +65,32 @@ def test_ruling_lists_of_the_real_snapshot(browser, real_site, width, height):
             )
             assert gap > 0, f"{name}: the icon overlaps the title by {-gap}px"
         assert _axe(tab) == [], name
+    assert errors == []
+    context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_dashboards_with_the_real_snapshot(browser, real_site, scheme):
+    """Charts drawn in both schemes (their colours come from atlas.css), axe-clean, and the
+    site-wide chart redrawn for a window of months chosen in the menus."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    tab = context.new_page()
+    errors = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.goto(real_site + "centers/compare/")
+    fill = tab.locator(".atlas-windowed svg rect.atlas-series-0").first.evaluate(
+        "e => getComputedStyle(e).fill"
+    )
+    assert fill not in ("", "none", "rgb(0, 0, 0)")
+    columns = tab.locator(".atlas-windowed g.atlas-plot rect")
+    before = columns.count()
+    tab.select_option("#atlas-window-from", label="Jun 2026")
+    tab.get_by_text("Showing Jun 2026 to Aug 2026.").wait_for(timeout=5000)
+    assert 0 < columns.count() < before
+    _shot(tab, f"compare-window-{scheme}")
+    tab.goto(real_site + "centers/electronics/")
+    assert tab.locator("#in-numbers").count() == 1 and tab.locator("svg.atlas-chart").count() >= 3
+    _shot(tab, f"center-in-numbers-{scheme}")
+    assert _axe(tab) == []
     assert errors == []
     context.close()
