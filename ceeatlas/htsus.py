@@ -87,6 +87,8 @@ class Schedule:
     releases: list[HtsRelease]  # kept releases, oldest first; the last one is `lines`
     lines: list[Line]
     _numbers: dict[str, int] = field(default_factory=dict)  # digits -> index of a numbered line
+    # (digits, ruling newer than the release) -> TariffStatus: 200,000 rulings cite far fewer numbers
+    _statuses: dict[tuple[str, bool], TariffStatus] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self._numbers = {line.digits: line.index for line in self.lines if line.htsno}
@@ -180,9 +182,15 @@ class Schedule:
         "not in the current HTSUS" only if the ruling is not newer than that release: a ruling
         dated after it may cite a number a later release added."""
         digits = tariff.replace(".", "")
+        key = (digits, ruling_date > self.release.published)
+        if key not in self._statuses:
+            self._statuses[key] = self._tariff_status(digits, key[1])
+        return self._statuses[key]
+
+    def _tariff_status(self, digits: str, newer_than_release: bool) -> TariffStatus:
         if self.exists(digits):
             return TariffStatus("current")
-        if ruling_date > self.release.published:
+        if newer_than_release:
             return TariffStatus("newer")
         nearest = self.nearest_parent(digits)
         last_seen = next(
@@ -200,16 +208,27 @@ class Schedule:
     @cached_property
     def postings(self) -> dict[str, tuple[list[int], list[int]]]:
         """Term -> (lines whose own description has it, lines that have it only above them)."""
-        own_terms: dict[int, set[str]] = {}
         found: dict[str, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
+        own: dict[int, frozenset[str]] = {}
+        chain: dict[int, frozenset[str]] = {}  # a line's terms and those of every line above it
+
+        def own_terms(index: int) -> frozenset[str]:
+            if index not in own:
+                own[index] = frozenset(terms(self.lines[index].description))
+            return own[index]
+
+        def chain_terms(index: int) -> frozenset[str]:
+            # Parents come before their children in the schedule, so this recursion is shallow
+            # in practice (a chain is at most a dozen lines) and each line is stemmed once.
+            if index not in chain:
+                parent = self.lines[index].parent
+                above = chain_terms(parent) if parent >= 0 else frozenset()
+                chain[index] = own_terms(index) | above
+            return chain[index]
+
         for line in self.searchable:
-            mine = set(terms(line.description))
-            own_terms[line.index] = mine
-            above: set[str] = set()
-            parent = line.parent
-            while parent >= 0:
-                above.update(terms(self.lines[parent].description))
-                parent = self.lines[parent].parent
+            mine = own_terms(line.index)
+            above = chain_terms(line.parent) if line.parent >= 0 else frozenset()
             for term in mine:
                 found[term][0].append(line.index)
             for term in above - mine:

@@ -241,11 +241,14 @@ def route(
     hts: HtsStructure,
     ace_codes: dict[str, str] | None = None,
     icp_topics: dict[str, list[str]] | None = None,
+    hts_notes: dict[str, dict[str, TariffStatus]] | None = None,
 ) -> Routing:
     """Rulings to Centers by the headings their tariff numbers name (chapters 01-97), or, when
     those route nowhere, by the numbers their letter gives for the goods. `ace_codes` (see
     ace_code_map) names the Center in CBP's own label. ICPs go by the headings or chapters their
-    title names, else by `icp_topics` (title_key -> codes), this project's mapping of subjects."""
+    title names, else by `icp_topics` (title_key -> codes), this project's mapping of subjects.
+    `hts_notes` (ruling number -> tariff_notes) saves computing them again: the build keeps them
+    between runs (see ceeatlas.fragments)."""
     reserved = {f"{c.number:02d}" for c in hts.chapters if c.reserved}
     routing = Routing()
     owner: dict[str, str | None] = {}  # heading -> Center, resolved once per heading, not per ruling
@@ -272,7 +275,10 @@ def route(
         if not centers:
             routing.unassigned.append((ruling, unassigned_reason(ruling)))
         if pulled.schedule is not None:
-            notes = tariff_notes(ruling, pulled.schedule)
+            if hts_notes is not None:
+                notes = hts_notes[ruling.number]
+            else:
+                notes = tariff_notes(ruling, pulled.schedule)
             if notes:
                 routing.hts_notes[ruling.number] = notes
                 if any(status.kind == "not_current" for status in notes.values()):

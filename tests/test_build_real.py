@@ -83,6 +83,24 @@ def test_cbp_label_is_shown_beside_heading_routing(built, routing):
     assert not routing.unknown_cbp_codes
 
 
+def test_long_center_lists_are_capped_and_linked_to_the_whole_list(built, routing):
+    # Consumer Products carries CBP's label on 16 real rulings, more than a Center page shows
+    # (15): the page shows the newest and links to a page with all of them.
+    center = "consumer-products-mass-merchandising"
+    page = _page(built, f"centers/{center}")
+    named = routing.named_by_cbp[center]
+    section = page.split('id="rulings-in-which-cbp-names-this-center"')[1].split("<h3")[0]
+    assert "The 15 newest of 16" in section
+    assert f'href="../../rulings/centers/{center}/#named-by-cbp"' in section
+    assert [r.number for r in named[:15]] == re.findall(r">NY (N\d+)</a>", section)
+    whole = _page(built, f"rulings/centers/{center}")
+    listed = whole.split('id="named-by-cbp"')[1].split("<h2")[0]
+    assert sorted(re.findall(r">NY (N\d+)</a>", listed)) == sorted(r.number for r in named)
+    stale = [r for r in routing.by_center[center] if r.number in routing.not_current]
+    listed = whole.split('id="not-current"')[1].split("<h2")[0]
+    assert len(stale) > 15 and len(re.findall(r"<tr><td>", listed)) == len(stale)
+
+
 def test_feeds_and_open_data_hold_the_rulings(built):
     lines = (built / "downloads" / "rulings.jsonl").read_text("utf-8").splitlines()
     assert len(lines) == 1816

@@ -23,7 +23,7 @@ from pathlib import Path
 from ceeatlas import stats
 from ceeatlas.curated import CuratedData, CuratedDataError
 from ceeatlas.fragments import FragmentCache, context_digest
-from ceeatlas.pulled import PulledData, ace_code_map, route, title_key
+from ceeatlas.pulled import PulledData, ace_code_map, route, tariff_notes, title_key
 from ceeatlas.scope import chapter_scope, resolve_heading
 
 from . import centers, dashboards, guides, programs, reference, rulings
@@ -77,11 +77,15 @@ def generate(
     check_headings_covered(data, pulled.schedule)
     ace_codes = ace_code_map(data.centers)
     topics = {title_key(topic.title): topic for topic in data.icp_topics.topics}
-    routing = route(pulled, data.scope, data.hts, ace_codes, {key: t.hts for key, t in topics.items()})
     # What a ruling's pieces depend on besides the ruling (and this package's code): the scope
-    # and chapters its Centers come from, the Centers and their names and ACE codes.
+    # and chapters its Centers come from, the Centers and their names and ACE codes, the HTSUS
+    # releases its numbers are checked against.
     center_names = {center_id: center.name for center_id, center in data.centers.items()}
-    releases = [release.name for release in pulled.schedule.releases] if pulled.schedule else []
+    releases = (
+        [(release.name, release.published.isoformat()) for release in pulled.schedule.releases]
+        if pulled.schedule
+        else []
+    )
     fragments = FragmentCache(
         cache_dir,
         context_digest(
@@ -89,6 +93,11 @@ def generate(
             data.hts.model_dump_json(),
             json.dumps([center_names, ace_codes, releases], sort_keys=True),
         ),
+    )
+    schedule = pulled.schedule
+    notes = fragments.pieces("hts-notes", pulled, lambda r: tariff_notes(r, schedule)) if schedule else None
+    routing = route(
+        pulled, data.scope, data.hts, ace_codes, {key: t.hts for key, t in topics.items()}, hts_notes=notes
     )
     code_names = {code: center_names[center_id] for code, center_id in ace_codes.items()}
     build = Build(
@@ -120,6 +129,8 @@ def generate(
         views=views,
         chapters={f"{c.number:02d}": c for c in data.hts.chapters},
         center_page=center_page,
+        center_rulings=centers.center_rulings(routing, data.centers),
+        center_listing=centers.center_listing,
         chapter_label=chapter_label,
         section_of=lambda number: section_of(data, int(number)),
         chapter_scope=lambda number: chapter_scope(data.scope, number),

@@ -21,6 +21,54 @@ def center_page(center_id: str) -> str:
     return f"{CENTERS_DIR}/{center_id}.md"
 
 
+def center_listing(center_id: str) -> str:
+    """Where a Center's full ruling lists are written (a plain HTML page, outside MkDocs): its
+    page shows the newest few of each list and links here."""
+    return f"rulings/centers/{center_id}/index.html"
+
+
+@dataclass
+class CenterRulings:
+    """The ruling lists of one Center, newest first, computed once for its page and its listing
+    page. A Center page shows a few of each: at CROSS's size a list can run to thousands, and
+    MkDocs renders a Markdown table of thousands of rows slowly."""
+
+    routed: list = field(default_factory=list)  # routed here by HTS heading
+    by_letter: int = 0  # of which by the number their letter gives
+    not_current: list = field(default_factory=list)  # citing a number not in the current HTSUS
+    changed: list = field(default_factory=list)  # modified or revoked
+    named: list = field(default_factory=list)  # CBP's own label names this Center
+    named_elsewhere: int = 0  # of which routed by heading to another Center or to none
+
+    # (anchor on the listing page, title, attribute) of the lists the listing page holds
+    LISTS = (
+        ("not-current", "Rulings citing a number not in the current HTSUS", "not_current"),
+        ("modified-or-revoked", "Modified or revoked rulings", "changed"),
+        ("named-by-cbp", "Rulings in which CBP names this Center", "named"),
+    )
+
+    @property
+    def has_listing(self) -> bool:
+        return any(getattr(self, attribute) for _, _, attribute in self.LISTS)
+
+
+def center_rulings(routing, center_ids) -> dict[str, CenterRulings]:
+    found = {}
+    for center_id in center_ids:
+        routed = routing.by_center.get(center_id, [])
+        numbers = {ruling.number for ruling in routed}
+        named = routing.named_by_cbp.get(center_id, [])
+        found[center_id] = CenterRulings(
+            routed=routed,
+            by_letter=sum(1 for ruling in routed if ruling.number in routing.by_letter),
+            not_current=[ruling for ruling in routed if ruling.number in routing.not_current],
+            changed=[ruling for ruling in routed if ruling.status.value != "active"],
+            named=named,
+            named_elsewhere=sum(1 for ruling in named if ruling.number not in numbers),
+        )
+    return found
+
+
 @dataclass
 class CenterView:
     center: Center

@@ -20,6 +20,7 @@ from ceeatlas.scope import resolve_heading
 
 from . import dashboards, schedule
 from .build import Build
+from .centers import CenterRulings, center_listing
 from .render import text_html
 
 RULINGS_PAGE = "rulings/index.md"
@@ -30,6 +31,7 @@ HEADINGS_LISTING = "rulings/hts/index.html"
 OUTPUT_FOLDERS = (
     "rulings/hts",
     "rulings/unassigned",
+    "rulings/centers",
     FINDER_FOLDER,
     "feeds",
     "downloads",
@@ -85,20 +87,14 @@ def routing_summary(build: Build) -> dict:
         "unassigned": Counter(reason for _, reason in routing.unassigned).most_common(),
         "unknown_codes": sorted((code, len(rulings)) for code, rulings in routing.unknown_cbp_codes.items()),
         "not_current": {
-            center: sum(1 for r in rulings if _cites_not_current(routing, r.number))
+            center: sum(1 for r in rulings if r.number in routing.not_current)
             for center, rulings in routing.by_center.items()
         },
-        "not_current_unassigned": sum(
-            1 for r, _ in routing.unassigned if _cites_not_current(routing, r.number)
-        ),
+        "not_current_unassigned": sum(1 for r, _ in routing.unassigned if r.number in routing.not_current),
         "newer": sum(
             1 for notes in routing.hts_notes.values() if any(st.kind == "newer" for st in notes.values())
         ),
     }
-
-
-def _cites_not_current(routing, number: str) -> bool:
-    return any(status.kind == "not_current" for status in routing.hts_notes.get(number, {}).values())
 
 
 def pages(build: Build) -> dict[str, str]:
@@ -165,6 +161,7 @@ def write_static_files(
         "groups": None,
         "headings": None,
         "lines": None,
+        "feed_text": None,
         "report_link": lambda path, title: report_link(repo_url, page_address(site_url, path), title),
     }
     with recording_outputs() as written:
@@ -245,6 +242,33 @@ def _write_lists(build: Build, site_dir: Path, common: dict) -> int:
         path=UNASSIGNED_LISTING,
     )
     write_output(site_dir / UNASSIGNED_LISTING, html)
+    for center_id, lists in build.context["center_rulings"].items():
+        if not lists.has_listing:
+            continue
+        name = data.centers[center_id].name
+        groups = [
+            {"id": anchor, "title": title, "count": len(rulings), "rows": rows_of(rulings)}
+            for anchor, title, attribute in CenterRulings.LISTS
+            if (rulings := getattr(lists, attribute))
+        ]
+        html = listing.render(
+            common,
+            title=f"Ruling lists of the {name} Center",
+            description=f"The {name} Center's rulings citing obsolete numbers, modified or revoked, or labelled by CBP.",
+            intro=[
+                f"The whole lists behind the {name} Center page, newest first: rulings routed to the "
+                "Center by HTS heading that cite a number not in the current HTSUS or were modified "
+                "or revoked, and the rulings in which CBP's own label names the Center.",
+            ],
+            groups=groups,
+            feed=f"feeds/centers/{center_id}.xml",
+            feed_title=f"{name} Center rulings",
+            feed_text=f"the {name} Center's new and changed rulings and publications",
+            caption=f"Rulings of the {name} Center",
+            path=center_listing(center_id),
+        )
+        write_output(site_dir / center_listing(center_id), html)
+        written += 1
     owners = {h: resolve_heading(data.scope, h).center for h in routing.by_heading}
     html = listing.render(
         {**common, "root": "../../"},

@@ -93,8 +93,9 @@ def write_browse_pages(build: Build, site_dir: Path, common: dict) -> int:
     release = schedule.release
     written = 0
     chapters = build.context["chapters"]
+    lines_of = _browse_lines(schedule)
     for number, chapter in chapters.items():
-        lines = _browse_lines(schedule, number)
+        lines = lines_of.get(number)
         if not lines:
             continue
         rows = [_browse_row(build, line) for line in lines]
@@ -124,7 +125,7 @@ def write_browse_pages(build: Build, site_dir: Path, common: dict) -> int:
             "\n".join(
                 f'<tr><td><a href="{number}/">{number}</a></td><td>{text_html(chapter.title)}</td><td></td></tr>'
                 for number, chapter in chapters.items()
-                if (site_dir / BROWSE / number / "index.html").exists() or _browse_lines(schedule, number)
+                if lines_of.get(number)
             )
         ),
         feed=None,
@@ -135,17 +136,18 @@ def write_browse_pages(build: Build, site_dir: Path, common: dict) -> int:
     return written + 1
 
 
-def _browse_lines(schedule: Schedule, chapter: str) -> list:
-    """The chapter's headings and subheadings (4 and 6 digits) and the description rows above them."""
-    found = []
-    inside = False
+def _browse_lines(schedule: Schedule) -> dict[str, list]:
+    """Per chapter, its headings and subheadings (4 and 6 digits) and the description rows above
+    them, in one pass over the schedule."""
+    found: dict[str, list] = defaultdict(list)
+    chapter = None
     for line in schedule.lines:
         if line.htsno:
-            inside = line.digits[:2] == chapter
-            if inside and len(line.digits) <= 6:
-                found.append(line)
-        elif inside and line.indent <= 1:
-            found.append(line)
+            chapter = line.digits[:2]
+            if len(line.digits) <= 6:
+                found[chapter].append(line)
+        elif chapter is not None and line.indent <= 1:
+            found[chapter].append(line)
     return found
 
 

@@ -266,23 +266,20 @@ def test_lookup_explains_bad_input(page, site_url):
 
 
 def test_site_search_finds_a_center_by_name(page, site_url):
-    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
-
     page.goto(site_url)
     page.keyboard.press("/")  # Material's shortcut opens search
-    link = page.locator(".md-search-result__link[href*='centers/machinery/']").first
-    # Once, in a full local run, the search showed no result within 15 s; the cause was not
-    # found (perhaps the query came before the search worker was ready). Typing it again each
-    # second, for the same 15 s, does not depend on that.
-    for _ in range(15):
-        page.fill("input[data-md-component=search-query]", "")
-        page.fill("input[data-md-component=search-query]", "Machinery")
-        try:
-            link.wait_for(timeout=1000)
-            break
-        except PlaywrightTimeoutError:
-            continue
-    link.wait_for(timeout=1000)
+    # Material says "Initializing search" until its worker has built the index (about 600 KB of
+    # pages; seconds on a loaded two-core machine), and a query typed before then may be lost.
+    # Wait for the worker, then type as a reader does: Material searches on key events, and a
+    # programmatic fill() alone sometimes starts no search.
+    meta = page.locator(".md-search-result__meta")
+    meta.wait_for(timeout=10_000)
+    page.wait_for_function(
+        "() => !/Initializing/i.test(document.querySelector('.md-search-result__meta').textContent)",
+        timeout=60_000,
+    )
+    page.locator("input[data-md-component=search-query]").press_sequentially("Machinery", delay=30)
+    page.locator(".md-search-result__link[href*='centers/machinery/']").first.wait_for(timeout=30_000)
     _shot(page, "search-machinery")
 
 
