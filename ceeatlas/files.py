@@ -3,6 +3,7 @@ kept between builds and rewritten only where they changed."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -51,6 +52,40 @@ def write_output(path: Path, data: str | bytes) -> None:
     except FileNotFoundError:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(payload)
+
+
+def record_outputs(paths: Iterable[Path]) -> None:
+    """Count files as written by this build without writing them: they are still right (see
+    reuse_outputs), and prune_outputs must keep them."""
+    if _recorded is not None:
+        _recorded.extend(os.path.normpath(path) for path in paths)
+
+
+def reuse_outputs(stamp: Path | None, key: str, site_dir: Path) -> int:
+    """How many outputs `stamp` lists, if they were made from inputs with this `key` and are all
+    still in the site folder (they are then recorded as written); else 0. A group of outputs that is
+    costly to make and depends on little (the HTSUS files) is then made once per input."""
+    if stamp is None:
+        return 0
+    try:
+        recorded = json.loads(stamp.read_text("utf-8"))
+    except (OSError, ValueError):
+        return 0
+    if not isinstance(recorded, dict) or recorded.get("key") != key:
+        return 0
+    paths = [site_dir / name for name in recorded.get("files", [])]
+    if not paths or not all(path.is_file() for path in paths):
+        return 0
+    record_outputs(paths)
+    return len(paths)
+
+
+def remember_outputs(stamp: Path | None, key: str, site_dir: Path, paths: Iterable[Path]) -> None:
+    """Write the stamp reuse_outputs reads (a cache file: losing it costs one rewrite)."""
+    if stamp is None:
+        return
+    names = sorted(Path(path).relative_to(site_dir).as_posix() for path in paths)
+    atomic_write_bytes(stamp, json.dumps({"key": key, "files": names}).encode("utf-8"), durable=False)
 
 
 @contextmanager

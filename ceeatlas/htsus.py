@@ -12,6 +12,7 @@ The browser does the same from the files ceeatlas.site.reference writes (hts-loo
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 import re
 from collections import defaultdict
@@ -21,7 +22,7 @@ from pathlib import Path
 
 from .hts import htsus_form
 from .models import HtsRelease
-from .store import read_hts
+from .store import HTS_RELEASES, HTS_SCHEDULE, read_hts
 
 USITC_SEARCH = "https://hts.usitc.gov/search?query={number}"
 # Words that carry no meaning for finding goods; "other" and "nesoi" label residual lines.
@@ -87,6 +88,8 @@ class Schedule:
     releases: list[HtsRelease]  # kept releases, oldest first; the last one is `lines`
     lines: list[Line]
     _numbers: dict[str, int] = field(default_factory=dict)  # digits -> index of a numbered line
+    # A digest of the data the schedule was read from: outputs made from it can be kept between builds.
+    source_digest: str = ""
     # (digits, ruling newer than the release) -> TariffStatus: 200,000 rulings cite far fewer numbers
     _statuses: dict[tuple[str, bool], TariffStatus] = field(default_factory=dict, repr=False)
 
@@ -310,7 +313,10 @@ def load_schedule(data_dir: Path) -> Schedule | None:
     if held is None:
         return None
     releases, rows = held
-    return Schedule(releases, build_lines(rows))
+    digest = hashlib.blake2b(digest_size=16)
+    for path in [data_dir / HTS_SCHEDULE, *sorted((data_dir / HTS_RELEASES).glob("*.json"))]:
+        digest.update(path.read_bytes())
+    return Schedule(releases, build_lines(rows), source_digest=digest.hexdigest())
 
 
 def usitc_link(digits: str) -> str:

@@ -10,6 +10,7 @@ one answer.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -48,8 +49,26 @@ def rows_covering(scope: Scope, heading: str) -> list[ScopeRow]:
     return [row for row in scope.rows if row.covers(heading)]
 
 
+# Scope -> {heading: answer}. A build asks about the same headings tens of thousands of times
+# (every NN01-NN99 code, the release's headings, the ruling lists) against one loaded scope,
+# which nothing edits once loaded. Keyed by id() with a weak reference, so an answer never
+# outlives its scope or serves another one.
+_answers: dict[int, tuple[weakref.ref, dict[str, HeadingMatch | None]]] = {}
+
+
 def resolve_heading(scope: Scope, heading: str) -> HeadingMatch | None:
     """The winning row for a 4-digit heading, or None when no row covers it."""
+    entry = _answers.get(id(scope))
+    if entry is None or entry[0]() is not scope:
+        key = id(scope)
+        entry = _answers[key] = (weakref.ref(scope, lambda _, key=key: _answers.pop(key, None)), {})
+    answers = entry[1]
+    if heading not in answers:
+        answers[heading] = _resolve_heading(scope, heading)
+    return answers[heading]
+
+
+def _resolve_heading(scope: Scope, heading: str) -> HeadingMatch | None:
     rows = sorted(rows_covering(scope, heading), key=lambda row: row.precedence, reverse=True)
     if not rows:
         return None

@@ -13,7 +13,9 @@ import pytest
 
 from ceeatlas import __main__ as cli
 from ceeatlas.curated import load_curated
+from ceeatlas.files import recording_outputs
 from ceeatlas.htsus import Schedule, build_lines, load_schedule, synonym_map
+from ceeatlas.site.schedule import ASSETS, STAMP, write_assets
 from ceeatlas.sources import usitc
 from ceeatlas.store import read_hts, read_manifest
 
@@ -312,3 +314,24 @@ def test_lookup_cli_explains_and_finds(capsys):
     assert "6109.10.00.99 is not in HTSUS 2026 Revision 10" in out and "6109.10.00" in out
     assert cli.main([*where, "lookup", "--words", "thermal", "undershirts"]) == 0
     assert "6109.10.00.11" in capsys.readouterr().out
+
+
+def test_the_lookup_files_are_made_once_per_release_and_code(tmp_path):
+    schedule = load_schedule(REPO / "data")
+    first = tmp_path / ASSETS / "h" / "0101.json"
+    count = write_assets(schedule, tmp_path, "code-1")
+    made = first.read_bytes()
+    first.write_bytes(b"marker")  # a second build with the same schedule and code leaves files alone
+    with recording_outputs() as written:
+        assert write_assets(schedule, tmp_path, "code-1") == count
+    assert first.read_bytes() == b"marker"
+    assert len(written) == count + 1 and str(tmp_path / ASSETS / STAMP) in written  # kept, not pruned
+    write_assets(schedule, tmp_path, "code-2")  # other code: made again
+    assert first.read_bytes() == made
+    first.unlink()  # a file gone: made again
+    write_assets(schedule, tmp_path, "code-2")
+    assert first.read_bytes() == made
+    first.write_bytes(b"marker")
+    schedule.source_digest = "another release"  # another schedule: made again
+    write_assets(schedule, tmp_path, "code-2")
+    assert first.read_bytes() == made

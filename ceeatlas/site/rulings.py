@@ -79,10 +79,12 @@ def ruling_row_html(
 def routing_summary(build: Build) -> dict:
     """How many rulings each routing rule placed, for the rulings page."""
     routing = build.routing
-    routed = {ruling.number for rulings in routing.by_center.values() for ruling in rulings}
-    by_letter = [ruling for ruling in build.pulled.rulings if ruling.number in routing.by_letter]
+    # Every ruling is routed to a Center or listed as unassigned, never both.
+    routed = len(build.pulled.rulings) - len(routing.unassigned)
+    by_number = build.context["rulings_by_number"]
+    by_letter = [by_number[number] for number in routing.by_letter]
     return {
-        "by_tariffs": len(routed) - len(by_letter),
+        "by_tariffs": routed - len(by_letter),
         "by_letter": Counter(ruling.letter_rule for ruling in by_letter),
         "unassigned": Counter(reason for _, reason in routing.unassigned).most_common(),
         "unknown_codes": sorted((code, len(rulings)) for code, rulings in routing.unknown_cbp_codes.items()),
@@ -132,7 +134,7 @@ def start_static_files(build: Build, site_dir: Path, site_url: str = "") -> Back
         with recording_outputs() as written:
             write_open_data(site_dir, pulled, routing, build.fragments)
             if pulled.schedule is not None:
-                schedule.write_assets(pulled.schedule, site_dir)
+                schedule.write_assets(pulled.schedule, site_dir, build.fragments.context)
             dashboards.write_downloads(build.context["figures"], site_dir)
         return 0, written
 

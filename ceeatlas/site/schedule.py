@@ -9,7 +9,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from ceeatlas.files import write_output
+from ceeatlas.files import record_outputs, remember_outputs, reuse_outputs, write_output
 from ceeatlas.htsus import STOPWORDS, SYNONYM_WEIGHT, USITC_SEARCH, Schedule, synonym_map
 from ceeatlas.models import ScopeBasis
 from ceeatlas.scope import resolve_heading
@@ -18,6 +18,7 @@ from .build import Build
 from .render import text_html
 
 ASSETS = "assets/hts"
+STAMP = ".made-from.json"  # see write_assets
 BROWSE = "hts"  # plain HTML pages: hts/ (chapters) and hts/<NN>/ (a chapter's headings and subheadings)
 
 
@@ -57,25 +58,35 @@ def lookup_data(build: Build) -> dict:
     }
 
 
-def write_assets(schedule: Schedule, site_dir: Path) -> int:
+def write_assets(schedule: Schedule, site_dir: Path, code: str = "") -> int:
     """One JSON file per heading (its lines) and one per two-letter prefix of the search words.
-    Returns how many files there are."""
+    Returns how many files there are. With `code` (a digest of the code that writes them), the
+    files are made once per HTSUS release rather than once per build: a stamp beside them says
+    from which schedule and code they were made, and while both are the same they are kept."""
+    stamp = site_dir / ASSETS / STAMP if code and schedule.source_digest else None
+    key = f"{code}|{schedule.source_digest}"
+    if kept := reuse_outputs(stamp, key, site_dir):
+        record_outputs([stamp])
+        return kept
     encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    count = 0
+    paths = []
     for heading, start, end in heading_groups(schedule):
         lines = [
             [line.htsno, line.indent, line.description, list(line.units)]
             for line in schedule.lines[start:end]
         ]
-        write_output(site_dir / ASSETS / "h" / f"{heading}.json", encode(lines))
-        count += 1
+        paths.append(site_dir / ASSETS / "h" / f"{heading}.json")
+        write_output(paths[-1], encode(lines))
     shards: dict[str, dict[str, list[list[int]]]] = defaultdict(dict)
     for term, lists in sorted(schedule.postings.items()):
         shards[term[:2]][term] = [_deltas(ids) for ids in lists]
     for prefix, words in sorted(shards.items()):
-        write_output(site_dir / ASSETS / "w" / f"{prefix}.json", encode(words))
-        count += 1
-    return count
+        paths.append(site_dir / ASSETS / "w" / f"{prefix}.json")
+        write_output(paths[-1], encode(words))
+    remember_outputs(stamp, key, site_dir, paths)
+    if stamp is not None:
+        record_outputs([stamp])
+    return len(paths)
 
 
 def _deltas(ids: list[int]) -> list[int]:
