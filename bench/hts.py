@@ -73,7 +73,9 @@ def gz(data: bytes) -> int:
 
 def build(data: Path, site: Path, cache: Path) -> float:
     env = {"CEEATLAS_DATA_DIR": str(data), "CEEATLAS_CACHE_DIR": str(cache), "NO_MKDOCS_2_WARNING": "1"}
-    wall, _ = run_measured([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)], env)
+    wall, _ = run_measured(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)], env, sample_memory=False
+    )
     return wall
 
 

@@ -39,12 +39,17 @@ QUERIES = [
 ]
 
 
-def run_measured(command: list[str], env: dict | None = None, cwd: Path = REPO) -> tuple[float, float]:
+def run_measured(
+    command: list[str], env: dict | None = None, cwd: Path = REPO, sample_memory: bool = True
+) -> tuple[float, float]:
     """(wall seconds, peak memory in MiB) of one child process and the processes it forks.
 
     Memory is the largest total proportional set size (PSS) of the process tree, sampled every
     50 ms: pages that forked workers share with their parent are counted once, split between
-    them. It is never less than the largest single process's peak resident size (wait4)."""
+    them. It is never less than the largest single process's peak resident size (wait4).
+    Sampling is not free: reading a 1 GiB process's smaps_rollup takes about 20 ms of kernel
+    time, so at 200,000 rulings it takes up to half a core from a build on two cores. Times are
+    therefore measured with `sample_memory=False` (peak memory is then the largest process's)."""
     # Flush what earlier steps wrote (a corpus, a site) so its write-back does not slow this run.
     os.sync()
     started = time.monotonic()
@@ -57,8 +62,9 @@ def run_measured(command: list[str], env: dict | None = None, cwd: Path = REPO) 
         if pid:
             process.returncode = os.waitstatus_to_exitcode(status)
             break
-        tree_peak = max(tree_peak, tree_memory_bytes(process.pid))
-        time.sleep(0.05)
+        if sample_memory:
+            tree_peak = max(tree_peak, tree_memory_bytes(process.pid))
+        time.sleep(0.05 if sample_memory else 0.01)
     wall = time.monotonic() - started
     if status != 0:
         raise RuntimeError(f"{' '.join(command)} failed: {process.stderr.read().decode()[-2000:]}")
@@ -210,9 +216,15 @@ def bench_size(size: int, naive: bool, engines: bool, work: Path) -> dict:
         "NO_MKDOCS_2_WARNING": "1",
     }
     site = work / f"site-{size}"
-    wall, rss = run_measured(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)], env
+    build = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d"]
+    # Peak memory from one build with sampling, into a folder and cache of its own; the times
+    # below from builds without it (see run_measured).
+    _, rss = run_measured(
+        [*build, str(work / "site-memory")], {**env, "CEEATLAS_CACHE_DIR": str(work / "cache-memory")}
     )
+    shutil.rmtree(work / "site-memory")
+    shutil.rmtree(work / "cache-memory", ignore_errors=True)
+    wall, _ = run_measured([*build, str(site)], env, sample_memory=False)
     row["project"] = {
         "wall_s": round(wall, 1),
         "peak_rss_mib": round(rss),
@@ -222,7 +234,7 @@ def bench_size(size: int, naive: bool, engines: bool, work: Path) -> dict:
         "find_rulings_first_query_bytes": find_rulings_bytes(site),
     }
     index = work / f"index-{size}"
-    wall, rss = run_measured(
+    wall, _ = run_measured(
         [
             sys.executable,
             "-m",
@@ -232,18 +244,18 @@ def bench_size(size: int, naive: bool, engines: bool, work: Path) -> dict:
             "--index-dir",
             str(index),
             "index",
-        ]
+        ],
+        sample_memory=False,
     )
     row["project"]["index_build_s"] = round(wall, 1)
     # What a fresh checkout does to have both the site and the search index.
     row["project"]["full_from_scratch_s"] = round(row["project"]["wall_s"] + wall, 1)
     add_rulings(corpus, size, 100)
     index_wall, _ = run_measured(
-        [sys.executable, "-m", "ceeatlas", "--data-dir", str(corpus), "--index-dir", str(index), "index"]
+        [sys.executable, "-m", "ceeatlas", "--data-dir", str(corpus), "--index-dir", str(index), "index"],
+        sample_memory=False,
     )
-    site_wall, _ = run_measured(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)], env
-    )
+    site_wall, _ = run_measured([*build, str(site)], env, sample_memory=False)
     row["project"]["rebuild_after_100_s"] = round(index_wall + site_wall, 1)
     row["project"]["rebuild_index_update_s"] = round(index_wall, 1)
     row["project"]["rebuild_site_s"] = round(site_wall, 1)
@@ -267,6 +279,8 @@ def bench_size(size: int, naive: bool, engines: bool, work: Path) -> dict:
                 str(naive_site),
             ],
             env,
+            # One process, no forks: its peak resident size (wait4) is its memory, unsampled.
+            sample_memory=False,
         )
         row["naive"] = {
             "wall_s": round(wall, 1),

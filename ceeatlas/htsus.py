@@ -70,7 +70,7 @@ class Line:
         return self.htsno.replace(".", "")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TariffStatus:
     """What the held releases say of one tariff number of a ruling."""
 
@@ -83,6 +83,9 @@ class TariffStatus:
         return self.kind == "not_current"
 
 
+STATUS_MEMO = 50_000  # distinct numbers remembered by Schedule.tariff_status
+
+
 @dataclass
 class Schedule:
     releases: list[HtsRelease]  # kept releases, oldest first; the last one is `lines`
@@ -90,8 +93,12 @@ class Schedule:
     _numbers: dict[str, int] = field(default_factory=dict)  # digits -> index of a numbered line
     # A digest of the data the schedule was read from: outputs made from it can be kept between builds.
     source_digest: str = ""
-    # (digits, ruling newer than the release) -> TariffStatus: 200,000 rulings cite far fewer numbers
+    # (digits, ruling newer than the release) -> TariffStatus: rulings cite the same numbers again
+    # and again. Bounded, for a corpus of numbers cited once each.
     _statuses: dict[tuple[str, bool], TariffStatus] = field(default_factory=dict, repr=False)
+    # One object per distinct status (there are at most as many as lines): 200,000 rulings citing
+    # obsolete numbers then share a few thousand, in memory and in the build's cache.
+    _interned: dict[TariffStatus, TariffStatus] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self._numbers = {line.digits: line.index for line in self.lines if line.htsno}
@@ -186,9 +193,13 @@ class Schedule:
         dated after it may cite a number a later release added."""
         digits = tariff.replace(".", "")
         key = (digits, ruling_date > self.release.published)
-        if key not in self._statuses:
-            self._statuses[key] = self._tariff_status(digits, key[1])
-        return self._statuses[key]
+        found = self._statuses.get(key)
+        if found is None:
+            if len(self._statuses) >= STATUS_MEMO:
+                self._statuses.clear()
+            status = self._tariff_status(digits, key[1])
+            found = self._statuses[key] = self._interned.setdefault(status, status)
+        return found
 
     def _tariff_status(self, digits: str, newer_than_release: bool) -> TariffStatus:
         if self.exists(digits):
