@@ -4,8 +4,9 @@ For each corpus size it writes N synthetic rulings (bench/corpus.py) into a temp
 then builds, in this one run:
   naive    one Markdown page per ruling, Material's built-in search (sizes <= --naive-max)
   project  `mkdocs build` of this repository with CEEATLAS_DATA_DIR pointing at the corpus
-and prints wall time, peak RSS, site size and the bytes a browser downloads for a first search,
-with the ratios. It also times the rulings search engines (Whoosh, used by the project, and
+and prints wall time (the median of --repeat builds, run without memory sampling), peak memory
+(from one sampled build), site size and the bytes a browser downloads for a first search, with
+the ratios. It also times the rulings search engines (Whoosh, used by the project, and
 tantivy, for comparison only) and the rebuild after a pull of 100 new rulings. The last line
 printed is one JSON object with every figure.
 
@@ -202,7 +203,7 @@ def add_rulings(corpus: Path, count: int, extra: int) -> None:
             stream.write(json.dumps(record, sort_keys=True, separators=(",", ":")) + "\n")
 
 
-def bench_size(size: int, naive: bool, engines: bool, work: Path) -> dict:
+def bench_size(size: int, naive: bool, engines: bool, work: Path, repeat: int = 3) -> dict:
     # Ruling texts (about 900 words each) wherever the naive site is built, so its pages are
     # ruling-sized as in the baseline; the project's build does not render texts.
     corpus = write_corpus(size, work / f"corpus-{size}", texts=naive)
@@ -224,9 +225,19 @@ def bench_size(size: int, naive: bool, engines: bool, work: Path) -> dict:
     )
     shutil.rmtree(work / "site-memory")
     shutil.rmtree(work / "cache-memory", ignore_errors=True)
-    wall, _ = run_measured([*build, str(site)], env, sample_memory=False)
+    # The median of `repeat` cold builds: file-system times on this kind of virtual machine vary
+    # by a third from one run to the next. The last build, into `site`, is the one kept.
+    walls = []
+    for _ in range(repeat - 1):
+        scratch = {**env, "CEEATLAS_CACHE_DIR": str(work / "cache-scratch")}
+        walls.append(run_measured([*build, str(work / "site-scratch")], scratch, sample_memory=False)[0])
+        shutil.rmtree(work / "site-scratch")
+        shutil.rmtree(work / "cache-scratch", ignore_errors=True)
+    walls.append(run_measured([*build, str(site)], env, sample_memory=False)[0])
+    wall = statistics.median(walls)
     row["project"] = {
         "wall_s": round(wall, 1),
+        "wall_s_runs": [round(w, 1) for w in walls],
         "peak_rss_mib": round(rss),
         "site_mib": round(folder_bytes(site) / 2**20, 1),
         "first_search_bytes": max(material_search_bytes(site), find_rulings_bytes(site)),
@@ -250,12 +261,28 @@ def bench_size(size: int, naive: bool, engines: bool, work: Path) -> dict:
     row["project"]["index_build_s"] = round(wall, 1)
     # What a fresh checkout does to have both the site and the search index.
     row["project"]["full_from_scratch_s"] = round(row["project"]["wall_s"] + wall, 1)
-    add_rulings(corpus, size, 100)
-    index_wall, _ = run_measured(
-        [sys.executable, "-m", "ceeatlas", "--data-dir", str(corpus), "--index-dir", str(index), "index"],
-        sample_memory=False,
-    )
-    site_wall, _ = run_measured([*build, str(site)], env, sample_memory=False)
+    # A pull of 100 rulings, `repeat` times over (each adds 100 more); medians of the parts.
+    index_walls, site_walls = [], []
+    for attempt in range(repeat):
+        add_rulings(corpus, size + 100 * attempt, 100)
+        index_walls.append(
+            run_measured(
+                [
+                    sys.executable,
+                    "-m",
+                    "ceeatlas",
+                    "--data-dir",
+                    str(corpus),
+                    "--index-dir",
+                    str(index),
+                    "index",
+                ],
+                sample_memory=False,
+            )[0]
+        )
+        site_walls.append(run_measured([*build, str(site)], env, sample_memory=False)[0])
+    index_wall, site_wall = statistics.median(index_walls), statistics.median(site_walls)
+    row["project"]["rebuild_site_s_runs"] = [round(w, 1) for w in site_walls]
     row["project"]["rebuild_after_100_s"] = round(index_wall + site_wall, 1)
     row["project"]["rebuild_index_update_s"] = round(index_wall, 1)
     row["project"]["rebuild_site_s"] = round(site_wall, 1)
@@ -336,6 +363,7 @@ def main() -> int:
     parser.add_argument("--sizes", default="1000,20000,200000")
     parser.add_argument("--naive-max", type=int, default=20000)
     parser.add_argument("--no-engines", action="store_true")
+    parser.add_argument("--repeat", type=int, default=3, help="builds per measure; medians are reported")
     parser.add_argument("--no-hts", action="store_true", help="skip the HTSUS measures (bench/hts.py)")
     parser.add_argument(
         "--no-dashboards", action="store_true", help="skip the dashboards (bench/dashboards.py)"
@@ -345,7 +373,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="ceeatlas-bench-") as folder:
         for size in (int(s) for s in args.sizes.split(",")):
             print(f"-- {size} rulings", file=sys.stderr, flush=True)
-            rows.append(bench_size(size, size <= args.naive_max, not args.no_engines, Path(folder)))
+            rows.append(
+                bench_size(size, size <= args.naive_max, not args.no_engines, Path(folder), args.repeat)
+            )
     print_table(rows)
     hts = dashboards = None
     if not args.no_hts:
