@@ -41,7 +41,7 @@ check-data: $(STAMP) ## Validate the curated data in centers/ (file, line and fi
 changes: $(STAMP) ## After editing centers/: record what changed, dated today (data/changes.jsonl, "What changed" page)
 	$(BIN)/python -m ceeatlas changes
 
-pull: $(STAMP) ## Fetch new CROSS rulings, ICPs and agency link checks into data/ (network; ARGS=...)
+pull: $(STAMP) ## Fetch new CROSS rulings, ICPs, the HTSUS and agency link checks into data/ (network; ARGS=...)
 	$(BIN)/python -m ceeatlas pull all $(ARGS)
 
 seed: $(STAMP) ## Replay the recorded captures in captures/ into data/ (no network; what the committed data/ holds)

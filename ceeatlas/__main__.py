@@ -23,7 +23,7 @@ def _check(args: argparse.Namespace) -> int:
     from .curated import CuratedDataError, load_curated
 
     try:
-        data = load_curated(args.centers_dir)
+        data = load_curated(args.centers_dir, on=args.today)
     except CuratedDataError as error:
         print("\n".join(error.problems), file=sys.stderr)
         print(f"{len(error.problems)} problem(s) in {args.centers_dir}/", file=sys.stderr)
@@ -60,7 +60,7 @@ def _changes(args: argparse.Namespace) -> int:
     from .facts import record_changes
 
     try:
-        data = load_curated(args.centers_dir)
+        data = load_curated(args.centers_dir, on=args.today)
     except CuratedDataError as error:
         print("\n".join(error.problems), file=sys.stderr)
         return 1

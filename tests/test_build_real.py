@@ -131,9 +131,22 @@ def test_figures_on_the_pages_equal_the_downloads(built):
     for record in stats["centers"]:
         page = _page(built, f"centers/{record['center']}")
         numbers = page.split('id="in-numbers"')[1].split("</table>")[0]
-        assert f">{record['rulings']:,}</a>" in numbers or (record["rulings"] == 0 and "<td>0" in numbers), (
-            record["center"]
+        # The "In numbers" table as {figure: value}, tags stripped.
+        cells = {
+            re.sub(r"<[^>]+>", "", label).strip(): re.sub(r"<[^>]+>", "", value).strip()
+            for label, value in re.findall(r"<tr>\s*<td>(.*?)</td>\s*<td>(.*?)</td>\s*</tr>", numbers, re.S)
+        }
+        center = record["center"]
+        assert cells["Rulings routed here by HTS heading"].split(",")[0] == f"{record['rulings']:,}" or (
+            record["rulings"] == 0 and cells["Rulings routed here by HTS heading"] == "0"
+        ), center
+        assert cells["In which CBP's own label names this Center"].split(",")[0] == str(
+            record["named_by_cbp"]
         )
+        assert cells["Modified / revoked (as of the data)"] == f"{record['modified']} / {record['revoked']}"
+        assert cells["Citing a number not in the current HTSUS"] == str(record["not_current"]), center
+        assert cells["Informed Compliance Publications placed here"] == str(record["icps"]), center
+        assert cells["Agencies whose rules may apply"] == str(record["agencies"]), center
         assert f"{record['headings']}</a>, {100 * record['heading_share']:.1f}% of all" in numbers
         assert f"{record['stat_lines']:,}, {100 * record['stat_line_share']:.1f}% of all" in numbers
         row = next(

@@ -136,3 +136,38 @@ def test_a_killed_builds_temporary_file_is_removed_once_old(tmp_path, data):
     os.utime(old, (two_hours_ago, two_hours_ago))
     _pieces(cache, data)
     assert fresh.exists() and not old.exists()
+
+
+def test_a_schedule_pulled_again_under_the_same_name_renders_the_notes_again(tmp_path):
+    """USITC may serve a release again with other rows under the same name (pull.py keeps it):
+    a cached "not in the current HTSUS" note must follow the rows, not the name. On the REAL
+    committed data, with one line of the schedule taken out."""
+    import json
+    import shutil
+
+    from ceeatlas.curated import load_curated
+    from ceeatlas.site import generate
+
+    from .conftest import CENTERS_DIR, REPO
+
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    curated = load_curated(CENTERS_DIR)
+
+    def routing():
+        site = generate(curated, load_pulled(data), cache_dir=tmp_path / "cache")
+        return site.start_static_files.args[0].routing  # the build the site was made from
+
+    first = routing()
+    pulled = load_pulled(data)
+    ruling = next(r for r in pulled.rulings if r.tariffs and r.number not in first.hts_notes)
+    dropped = ruling.tariffs[0]
+    schedule = data / "hts" / "schedule.jsonl"
+    lines = schedule.read_text("utf-8").splitlines()
+    digits = dropped.replace(".", "")  # CROSS and the HTSUS punctuate numbers differently
+    kept = [line for line in lines[1:] if json.loads(line)[0].replace(".", "") != digits]
+    assert len(kept) == len(lines) - 2  # the release's name (line 1) stays, one row goes
+    schedule.write_text("\n".join([lines[0], *kept]) + "\n", "utf-8")
+    again = routing()
+    assert dropped in again.hts_notes[ruling.number]
+    assert again.hts_notes[ruling.number][dropped].kind in ("not_current", "newer")

@@ -134,7 +134,9 @@ def test_every_real_heading_of_the_release_resolves_to_exactly_one_center(curate
         assert winners == [match.row], heading  # one row at the winning level: one Center
 
 
-def test_a_heading_a_release_adds_outside_the_scope_fails_the_build(curated):
+def test_a_heading_a_release_adds_in_the_reserved_chapter_fails_the_build(curated):
+    # The other way a heading escapes the scope, a chapter with no row, cannot pass load_curated
+    # (every NN01-NN99 code of chapters 01-97 must resolve), so the reserved chapter 77 is the case.
     from ceeatlas.curated import CuratedDataError
     from ceeatlas.htsus import Schedule, build_lines, load_schedule
     from ceeatlas.site import check_headings_covered

@@ -81,8 +81,10 @@ def generate(
     # and chapters its Centers come from, the Centers and their names and ACE codes, the HTSUS
     # releases its numbers are checked against.
     center_names = {center_id: center.name for center_id, center in data.centers.items()}
+    # The schedule's digest too: a release pulled again under the same name may hold other rows.
     releases = (
         [(release.name, release.published.isoformat()) for release in pulled.schedule.releases]
+        + [pulled.schedule.source_digest]
         if pulled.schedule
         else []
     )

@@ -110,8 +110,8 @@ def center_blocks(figures: Figures, center_id: str) -> list[Block]:
         title = f"Rulings routed to {item.name} by category"
         top = next(iter(item.by_category))
         summary = (
-            f"CROSS gives each ruling one or more categories; {top} is the most common here "
-            f"({item.by_category[top]:,} of {item.rulings:,} rulings)."
+            f"CROSS gives most rulings one or more categories (a ruling with several counts under "
+            f"each); the most common here is {top} ({item.by_category[top]:,} of {item.rulings:,} rulings)."
         )
         blocks.append(
             Block(
@@ -142,8 +142,15 @@ def compare_blocks(figures: Figures) -> list[Block]:
     blocks = []
     title = "Rulings routed to each Center"
     items = [(item.name, item.rulings) for item in figures.centers] + [("Unassigned", figures.unassigned)]
-    busiest = max(figures.centers, key=lambda item: item.rulings)
-    summary = f"{busiest.name} has the most rulings routed to it by heading ({busiest.rulings:,}); {figures.unassigned:,} rulings go to no Center."
+    most = max((item.rulings for item in figures.centers), default=0)
+    leaders = [item.name for item in figures.centers if item.rulings == most]
+    if most == 0:
+        summary = f"No ruling is routed to a Center; {figures.unassigned:,} rulings go to no Center."
+    else:
+        summary = (
+            f"{' and '.join(leaders)} {'has' if len(leaders) == 1 else 'share'} the most rulings routed "
+            f"by heading ({most:,}{'' if len(leaders) == 1 else ' each'}); {figures.unassigned:,} rulings go to no Center."
+        )
     blocks.append(
         Block(
             "compare-rulings",
