@@ -119,11 +119,40 @@ class Schedule:
                 found.setdefault(line.digits[:4], line.index)
         return found
 
+    @cached_property
+    def _subheadings_without_rows(self) -> dict[str, int]:
+        """6- and 8-digit numbers that have no row of their own -> the line that stands for them.
+
+        USITC writes a subheading with a single line under it as that line: 2801.10.00.00 is also
+        2801.10 and 2801.10.00, and 0106.12.01.00 is also 0106.12. A number is in the release when
+        a line extends it; its line is the broadest one that does, or, when several lines share
+        that level (3407.00 is 3407.00.20 and 3407.00.40), the numbered line above them."""
+        under: dict[str, list[Line]] = defaultdict(list)
+        for line in self.lines:
+            for length in (6, 8):
+                if len(line.digits) > length and line.digits[:length] not in self._numbers:
+                    under[line.digits[:length]].append(line)
+        found: dict[str, int] = {}
+        for digits, lines in under.items():
+            broadest = min(line.indent for line in lines)
+            top = [line for line in lines if line.indent == broadest]
+            line = top[0]
+            if len(top) > 1:
+                while line.parent >= 0 and (not line.htsno or line.digits.startswith(digits)):
+                    line = self.lines[line.parent]
+                if not line.htsno:  # no numbered line above them (chapters 98, 99): the heading's
+                    line = self.lines[self.headings.get(digits[:4], top[0].index)]
+            found[digits] = line.index
+        return found
+
     def find(self, digits: str) -> Line | None:
         """The line of a number at its own level, or None when the release does not have it."""
-        if len(digits) == 4 and digits in self.headings:
-            return self.lines[self.headings[digits]]
-        index = self._numbers.get(digits)
+        if len(digits) == 4:
+            index = self.headings.get(digits)
+        else:
+            index = self._numbers.get(digits)
+            if index is None and len(digits) in (6, 8):
+                index = self._subheadings_without_rows.get(digits)
         return self.lines[index] if index is not None else None
 
     def exists(self, digits: str) -> bool:
@@ -183,9 +212,10 @@ class Schedule:
     def had(self, release: str, digits: str) -> bool:
         """Whether a kept release had a number (a heading: any line of it)."""
         numbers = self._numbers_by_release[release]
-        if len(digits) == 4:
-            return any(number.startswith(digits) for number in numbers)
-        return digits in numbers
+        if digits in numbers:
+            return True
+        # A heading, or a subheading written as the single line under it (see find()).
+        return len(digits) < 10 and any(number.startswith(digits) for number in numbers)
 
     def tariff_status(self, tariff: str, ruling_date: dt.date) -> TariffStatus:
         """A ruling's number against the held releases. A number the newest release lacks is

@@ -55,6 +55,13 @@ NUMBERS = [
     "8508.11.00.00",
     "0101",
     "9903.88.15",
+    # subheadings USITC writes as the single line under them, or as several lines with no row
+    "7113.11.50",
+    "6109.10",
+    "2801.10",
+    "0106.12",
+    "3407.00",
+    "9918.02",
 ]
 WORDS = [
     "thermal undershirts",

@@ -116,6 +116,22 @@ def test_a_missing_number_gets_its_nearest_parent_and_siblings(schedule):
     assert "6109" in headings and "6113.00" in headings
 
 
+@pytest.mark.parametrize(
+    ("digits", "line"),
+    [
+        ("71131150", "7113.11.50.00"),  # an 8-digit rate line with a single statistical suffix
+        ("280110", "2801.10.00.00"),  # a subheading with one line: 2801.10 is 2801.10.00.00
+        ("610910", "6109.10.00"),
+        ("010612", "0106.12.01.00"),  # its one line does not end in zeros
+        ("340700", "3407"),  # several lines, no row: the heading above them stands for it
+    ],
+)
+def test_a_subheading_without_a_row_is_found_through_its_line(schedule, digits, line):
+    assert schedule.find(digits).htsno == line
+    tariff = f"{digits[:4]}.{digits[4:6]}" + (f".{digits[6:]}" if len(digits) == 8 else "")
+    assert schedule.tariff_status(tariff, dt.date(2026, 3, 1)).kind == "current"
+
+
 def test_tariff_status_says_what_is_known(schedule):
     assert schedule.tariff_status("6109.10.0012", dt.date(2026, 3, 1)).kind == "current"
     old = schedule.tariff_status("0202.30.5085", dt.date(2026, 2, 3))

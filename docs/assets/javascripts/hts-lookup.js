@@ -141,13 +141,31 @@
     return lines;
   }
 
+  /* As Schedule.find in ceeatlas/htsus.py: a 6- or 8-digit number without a row of its own is
+     in the release when a line extends it (USITC writes 2801.10 as 2801.10.00.00), and its line
+     is the broadest such line, or the numbered line above several of them. */
   function findLine(lines, digits) {
+    var under = [];
     for (var i = 0; i < lines.length; i++) {
       var line = lines[i];
       if (!line.htsno) continue;
-      if (digits.length === 4 ? line.indent === 0 && line.digits.slice(0, 4) === digits : line.digits === digits) return line;
+      if (digits.length === 4) {
+        if (line.indent === 0 && line.digits.slice(0, 4) === digits) return line;
+        continue;
+      }
+      if (line.digits === digits) return line;
+      if ((digits.length === 6 || digits.length === 8) && line.digits.length > digits.length &&
+          line.digits.slice(0, digits.length) === digits) under.push(line);
     }
-    return null;
+    if (!under.length) return null;
+    var broadest = Math.min.apply(null, under.map(function (line) { return line.indent; }));
+    var top = under.filter(function (line) { return line.indent === broadest; });
+    var found = top[0];
+    if (top.length > 1) {
+      while (found.parent && (!found.htsno || found.digits.slice(0, digits.length) === digits)) found = found.parent;
+      if (!found.htsno) found = findLine(lines, digits.slice(0, 4)) || top[0];
+    }
+    return found;
   }
 
   function chainOf(line) {
