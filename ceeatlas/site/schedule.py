@@ -134,12 +134,14 @@ def write_browse_pages(build: Build, site_dir: Path, common: dict) -> int:
         intro=[f"{release.title}, published {release.published.isoformat()}. Source: USITC (hts.usitc.gov)."],
         lines=Markup(
             "\n".join(
-                f'<tr><td><a href="{number}/">{number}</a></td><td>{text_html(chapter.title)}</td><td></td></tr>'
+                f'<tr><td><a href="{number}/">{number}</a></td><td>{text_html(chapter.title)}</td>'
+                f"<td>{text_html(_chapter_centers(build, schedule, number))}</td></tr>"
                 for number, chapter in chapters.items()
                 if lines_of.get(number)
             )
         ),
         feed=None,
+        center_header="Centers of its headings",
         caption=f"Chapters of {release.title}",
         path=f"{BROWSE}/index.html",
     )
@@ -148,18 +150,38 @@ def write_browse_pages(build: Build, site_dir: Path, common: dict) -> int:
 
 
 def _browse_lines(schedule: Schedule) -> dict[str, list]:
-    """Per chapter, its headings and subheadings (4 and 6 digits) and the description rows above
-    them, in one pass over the schedule."""
+    """Per chapter, its headings and subheadings and the description rows above them, in one
+    pass over the schedule. A heading or subheading without a row of its own (2802, 2801.10) is
+    shown as the line that stands for it (2802.00.00.00, 2801.10.00.00; see Schedule.find).
+    Description rows go with the chapter of the next numbered line: a chapter's subchapter
+    titles come before its first heading."""
     found: dict[str, list] = defaultdict(list)
-    chapter = None
+    pending: list = []
     for line in schedule.lines:
-        if line.htsno:
-            chapter = line.digits[:2]
-            if len(line.digits) <= 6:
-                found[chapter].append(line)
-        elif chapter is not None and line.indent <= 1:
-            found[chapter].append(line)
+        if not line.htsno:
+            if line.indent <= 1:
+                pending.append(line)
+            continue
+        digits = line.digits
+        if len(digits) <= 6 or line.indent == 0 or schedule.find(digits[:6]) is line:
+            found[digits[:2]].extend(pending)
+            pending = []
+            found[digits[:2]].append(line)
     return found
+
+
+def _chapter_centers(build: Build, schedule: Schedule, chapter: str) -> str:
+    """The Centers of a chapter's headings, in the order of the headings."""
+    if int(chapter) > 97:
+        return "Not routed (chapters 98 and 99)"
+    names: list[str] = []
+    for heading in schedule.headings:
+        if heading[:2] == chapter:
+            match = resolve_heading(build.data.scope, heading)
+            name = build.data.centers[match.center].name if match else None
+            if name and name not in names:
+                names.append(name)
+    return "; ".join(names)
 
 
 def _browse_row(build: Build, line) -> str:
