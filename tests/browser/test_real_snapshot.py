@@ -90,6 +90,11 @@ def test_dashboards_with_the_real_snapshot(browser, real_site, scheme):
     _shot(tab, f"compare-window-{scheme}")
     tab.goto(real_site + "centers/electronics/")
     assert tab.locator("#in-numbers").count() == 1 and tab.locator("svg.atlas-chart").count() >= 3
+    # Every chart takes the column's width, whatever the length of its caption.
+    widths = tab.locator("svg.atlas-chart").evaluate_all(
+        "charts => charts.map(c => c.getBoundingClientRect().width)"
+    )
+    assert max(widths) - min(widths) < 1, widths
     _shot(tab, f"center-in-numbers-{scheme}")
     assert _axe(tab) == []
     assert errors == []
