@@ -51,11 +51,27 @@ def spell_out_first_use(page: str) -> str:
             # "Center number (ACE)": "(Automated Commercial Environment, ACE)", not nested brackets
             pieces += [page[done : match.start()], f"{written}, ", match.group(0)]
             done = match.end()
+        elif possessive := _possessive(page, match.end()):
+            # "CBP's committee": "U.S. Customs and Border Protection's (CBP) committee", not
+            # "... (CBP)'s committee"
+            pieces += [
+                _article(page[done : match.start()], written),
+                f"{written}{possessive} (",
+                match.group(0),
+                ")",
+            ]
+            done = match.end() + len(possessive)
         else:
             # "the SAFE Port Act": "the Security and Accountability for Every Port Act (SAFE Port
             # Act)", the name kept whole in the brackets
             name_end = _name_ending(written, after)
-            pieces += [page[done : match.start()], f"{written} (", match.group(0), name_end, ")"]
+            pieces += [
+                _article(page[done : match.start()], written),
+                f"{written} (",
+                match.group(0),
+                name_end,
+                ")",
+            ]
             done = match.end() + len(name_end)
     pieces.append(page[done:])
     return "".join(pieces)
@@ -91,6 +107,26 @@ def _in_citation(before: str, after: str) -> bool:
     return re.search(r"\d\s$", before[-2:]) is not None and re.match(r"\s\d", after) is not None
 
 
+_AN_BEFORE = re.compile(r"(?<![A-Za-z])([Aa])n(\s+)$")
+
+
+def _article(text: str, expansion: str) -> str:
+    """ "an HTS number" spelled out is "a Harmonized Tariff Schedule (HTS) number": the article
+    before the acronym follows the spelled-out name."""
+    if expansion[:1].lower() in "aeiou" or not _AN_BEFORE.search(text[-12:]):
+        return text
+    return text[:-12] + _AN_BEFORE.sub(r"\1\2", text[-12:])
+
+
+_POSSESSIVE = re.compile(r"(?:'|&#39;|&#x27;|\u2019|&rsquo;)s(?![A-Za-z0-9])")
+
+
+def _possessive(page: str, position: int) -> str:
+    """The possessive ending ("'s", as Markdown may have escaped it) right after an acronym."""
+    found = _POSSESSIVE.match(page, position)
+    return found.group(0) if found else ""
+
+
 def _name_ending(expansion: str, after: str) -> str:
     """The words after an acronym that end its expansion too (" Port Act" after "SAFE" when SAFE
     stands for "... Every Port Act"): the acronym is part of a name, spelled out whole."""
@@ -100,3 +136,12 @@ def _name_ending(expansion: str, after: str) -> str:
         if after.startswith(ending) and not after[len(ending) : len(ending) + 1].isalnum():
             return ending
     return ""
+
+
+_CAPTION_PREFIX = re.compile(r'(<span class="caption-prefix">[^<]*</span>)(?=<)')
+
+
+def space_after_caption_prefix(page: str) -> str:
+    """pymdownx's caption writes "Table 2." and the caption with no space between them when the
+    caption starts with markup, as a caption that starts with an acronym does."""
+    return _CAPTION_PREFIX.sub(r"\1 ", page) if "caption-prefix" in page else page

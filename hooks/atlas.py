@@ -26,7 +26,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 from mkdocs.structure.nav import Section
 
-from ceeatlas.acronyms import spell_out_first_use
+from ceeatlas.acronyms import space_after_caption_prefix, spell_out_first_use
 from ceeatlas.curated import CuratedDataError, load_curated
 from ceeatlas.files import keep_outputs, restore_outputs
 from ceeatlas.project import report_link
@@ -154,8 +154,8 @@ def on_post_build(config: MkDocsConfig) -> None:
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    """Spell out each acronym at its first use on the page."""
-    return spell_out_first_use(html)
+    """Spell out each acronym at its first use on the page; mend table captions."""
+    return space_after_caption_prefix(spell_out_first_use(html))
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:

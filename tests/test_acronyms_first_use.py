@@ -1,8 +1,8 @@
-"""Acronyms are spelled out at their first use on a page, once."""
+"""Acronyms are spelled out at their first use on a page, once; table captions keep their space."""
 
 from __future__ import annotations
 
-from ceeatlas.acronyms import spell_out_first_use
+from ceeatlas.acronyms import space_after_caption_prefix, spell_out_first_use
 
 CBP = '<abbr title="U.S. Customs and Border Protection">CBP</abbr>'
 
@@ -47,3 +47,31 @@ def test_an_acronym_inside_a_name_is_spelled_out_with_the_name():
     assert out == (
         f"<p>The Security and Accountability for Every Port Act ({safe} Port Act) of 2006 put CTPAT into law.</p>"
     )
+
+
+def test_a_possessive_goes_with_the_spelled_out_name():
+    for apostrophe in ("'", "&#39;", "\u2019"):
+        out = spell_out_first_use(f"<p>{CBP}{apostrophe}s committee and {CBP}{apostrophe}s staff.</p>")
+        assert out == (
+            f"<p>U.S. Customs and Border Protection{apostrophe}s ({CBP}) committee and {CBP}{apostrophe}s staff.</p>"
+        )
+
+
+def test_the_article_follows_the_spelled_out_name():
+    hts = '<abbr title="Harmonized Tariff Schedule">HTS</abbr>'
+    eapa = '<abbr title="Enforce and Protect Act">EAPA</abbr>'
+    out = spell_out_first_use(f"<p>Paste an {hts} number; an {eapa} case.</p>")
+    assert (
+        out
+        == f"<p>Paste a Harmonized Tariff Schedule ({hts}) number; an Enforce and Protect Act ({eapa}) case.</p>"
+    )
+
+
+def test_a_caption_that_starts_with_an_acronym_keeps_its_space():
+    page = f'<p><span class="caption-prefix">Table 2.</span>{CBP} programs</p>'
+    assert (
+        space_after_caption_prefix(page)
+        == f'<p><span class="caption-prefix">Table 2.</span> {CBP} programs</p>'
+    )
+    plain = '<p><span class="caption-prefix">Table 1.</span> Key facts</p>'
+    assert space_after_caption_prefix(plain) == plain
