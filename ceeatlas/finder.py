@@ -24,7 +24,7 @@ from pathlib import Path
 from .files import write_output
 from .fragments import NO_CACHE, FragmentCache
 from .models import Ruling
-from .pulled import PulledData, Routing, cbp_label, centers_by_number, ruling_hts
+from .pulled import PulledData, Routing, cbp_label, centers_by_number, ruling_hts, subject_shown
 
 FOLDER = "assets/rulings"
 SPLIT_AT = 1500  # rulings per heading file before it is split by subheading
@@ -82,7 +82,7 @@ def write_finder_data(
                     ruling.number,
                     ruling.collection,
                     ruling.date.isoformat(),
-                    ruling.subject,
+                    subject_shown(ruling.subject),
                     " ".join(ruling.tariffs),
                     STATUS_CODES[ruling.status.value],
                     sorted(center_index[center] for center in centers_of().get(ruling.number, [])),

@@ -174,6 +174,21 @@ def ace_code_map(centers: dict[str, Center]) -> dict[str, str]:
     return {center.ace_code.value: center_id for center_id, center in centers.items() if center.ace_code}
 
 
+SUBJECT_SHOWN = 300  # characters of a subject shown in lists
+
+
+def subject_shown(subject: str) -> str:
+    """A ruling's subject as lists show it. CROSS sometimes gives none, and sometimes a subject
+    field that runs on into the letter up to its 1,000-character limit (N358418): that one is
+    cut at a word and says so. The record keeps what CROSS sent."""
+    subject = subject.strip()
+    if not subject:
+        return "(CROSS gives no subject)"
+    if len(subject) <= SUBJECT_SHOWN:
+        return subject
+    return subject[:SUBJECT_SHOWN].rsplit(" ", 1)[0] + " … (shortened here; read it on CROSS)"
+
+
 def cbp_label(ruling, center_names: dict[str, str]) -> str | None:
     """'CBP names: Electronics' from a ruling's CBP Center code (`center_names`: code -> name)."""
     code = ruling.cbp_center_code

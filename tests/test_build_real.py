@@ -64,6 +64,20 @@ def test_unassigned_rulings_are_grouped_by_reason(built, routing):
     assert "Only chapter 98 or 99 numbers" in page and "No tariff number in CROSS" in page
 
 
+def test_heading_pages_give_the_official_description(built, routing):
+    page = _page(built, "rulings/hts/7113")
+    assert "Heading 7113: Articles of jewelry and parts thereof, of precious metal" in page
+    assert "HTSUS 2026 Revision 10)." in page
+    assert f"{len(routing.by_heading['7113'])} rulings name a tariff number" in page
+
+
+def test_subjects_cross_left_empty_or_ran_on_are_shown_plainly(built):
+    row = next(line for line in _page(built, "rulings/hts/8415").splitlines() if "N359690" in line)
+    assert "(CROSS gives no subject)" in row
+    row = next(line for line in _page(built, "rulings/unassigned").splitlines() if "N357726" in line)
+    assert "… (shortened here; read it on CROSS)" in row and len(row) < 1200
+
+
 def test_rulings_routed_by_the_letter_are_labelled(built, routing):
     assert len(routing.by_letter) >= 70
     page = _page(built, "rulings/hts/5603")
@@ -98,7 +112,7 @@ def test_long_center_lists_are_capped_and_linked_to_the_whole_list(built, routin
     assert sorted(re.findall(r">NY (N\d+)</a>", listed)) == sorted(r.number for r in named)
     stale = [r for r in routing.by_center[center] if r.number in routing.not_current]
     listed = whole.split('id="not-current"')[1].split("<h2")[0]
-    assert len(stale) > 15 and len(re.findall(r"<tr><td>", listed)) == len(stale)
+    assert stale and len(re.findall(r"<tr><td>", listed)) == len(stale)
 
 
 def test_feeds_and_open_data_hold_the_rulings(built):
@@ -173,3 +187,21 @@ def test_charts_are_valid_svg_with_title_and_summary(built):
 def test_no_caption_markup_leaks_into_pages(built):
     for path in built.rglob("index.html"):
         assert "///" not in re.sub(r"https?://\S+", "", path.read_text("utf-8")), path
+
+
+def test_the_chapter_browse_shows_every_heading_in_its_own_chapter(built):
+    from ceeatlas.htsus import load_schedule
+
+    schedule = load_schedule(REPO / "data")
+    for chapter in ("28", "71", "72"):
+        page = _page(built, f"hts/{chapter}")
+        numbers = set(re.findall(r"\?hts=([\d.]+)", page))
+        for heading, index in schedule.headings.items():
+            if heading[:2] == chapter:
+                assert schedule.lines[index].htsno in numbers, heading
+        # a heading without a row of its own (2802), a subheading written as its one line (2801.10)
+        assert chapter != "28" or {"2802.00.00.00", "2801.10.00.00"} <= numbers
+    # A subchapter's title opens its own chapter, not the end of the one before.
+    assert "I. PRIMARY MATERIALS" not in _page(built, "hts/71")
+    assert "I. PRIMARY MATERIALS" in _page(built, "hts/72")
+    assert "Machinery; Electronics" in _page(built, "hts")

@@ -12,7 +12,7 @@ from markupsafe import Markup, escape
 
 from ceeatlas.hts import tariff_htsus
 from ceeatlas.models import Certainty, ScopeBasis, Source
-from ceeatlas.pulled import cbp_label, ruling_hts
+from ceeatlas.pulled import cbp_label, ruling_hts, subject_shown
 
 BASIS_LABELS = {
     ScopeBasis.cbp_notice: "CBP notice",
@@ -147,6 +147,7 @@ def make_environment(
         source_date=source_date,
         ruling_hts=lambda ruling: ruling_hts(ruling, (hts_notes or {}).get(ruling.number), release),
         cbp_label=lambda ruling: cbp_label(ruling, code_names or {}),
+        subject_shown=subject_shown,
     )
     env.globals.update(
         basis_labels=BASIS_LABELS, certainty_labels=CERTAINTY_LABELS, icp_seen_words=ICP_SEEN_WORDS

@@ -15,7 +15,7 @@ from ceeatlas.finder import write_finder_data
 from ceeatlas.models import ScopeBasis
 from ceeatlas.parallel import Background
 from ceeatlas.project import report_link
-from ceeatlas.pulled import cbp_label, ruling_hts
+from ceeatlas.pulled import cbp_label, ruling_hts, subject_shown
 from ceeatlas.scope import resolve_heading
 
 from . import dashboards, schedule
@@ -62,7 +62,7 @@ def ruling_row_html(
     url = ruling.source_url
     label = text_html(f"{ruling.collection} {ruling.number}")
     number = f'<a href="{text_html(url)}">{label}</a>' if url.startswith(("https://", "http://")) else label
-    subject = text_html(ruling.subject)
+    subject = text_html(subject_shown(ruling.subject))
     if named := cbp_label(ruling, code_names):
         subject += f'<br><em class="atlas-cbp-label">{text_html(named)}</em>'
     status = ruling.status.label
@@ -195,6 +195,13 @@ def _write_lists(build: Build, site_dir: Path, common: dict) -> int:
         """The <tr> lines of a list, joined here: a template loop over 200,000 rows is slow."""
         return Markup("\n".join([row_of[ruling.number] for ruling in rulings]))
 
+    schedule = build.pulled.schedule
+
+    def heading_words(heading: str) -> list[str]:
+        """The heading's official description, when the HTSUS held has the heading."""
+        described = schedule.heading_description(heading) if schedule else None
+        return [f"Heading {heading}: {described} ({schedule.release.title})."] if described else []
+
     for heading, rulings in sorted(routing.by_heading.items()):
         match = resolve_heading(data.scope, heading)
         center = data.centers[match.center].name
@@ -208,8 +215,10 @@ def _write_lists(build: Build, site_dir: Path, common: dict) -> int:
             title=f"Rulings for HTS heading {heading}",
             description=f"CBP binding rulings that name HTS heading {heading}.",
             intro=[
+                *heading_words(heading),
                 f"Chapter {heading[:2]}: {chapters[heading[:2]].title}. Center: {center}{approximate}.",
-                f"{len(rulings)} rulings name a tariff number under this heading, newest first.",
+                f"{len(rulings):,} {'ruling names' if len(rulings) == 1 else 'rulings name'} a tariff"
+                " number under this heading, newest first.",
             ],
             rows=rows_of(rulings),
             feed=f"feeds/chapters/{heading[:2]}.xml",
