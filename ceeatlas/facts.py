@@ -120,7 +120,10 @@ def curated_facts(data: CuratedData) -> list[Fact]:
             payload = item.model_dump_json()
             digest = hashlib.blake2b(payload.encode(), digest_size=8).hexdigest()
             history = isinstance(item, Milestone | Event)
-            facts.append(Fact(file, path, _text(item), max(dates), digest, history))
+            text = _text(item)
+            if not path:  # the file's own sources and notes, not an item in it
+                path, text = "(the file)", "its sources and notes"
+            facts.append(Fact(file, path, text, max(dates), digest, history))
     return facts
 
 
@@ -145,9 +148,19 @@ def read_record(data_dir: Path) -> dict[str, dict]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+RECORDED_TEXT = 300  # characters of a fact's text kept in the record and the change lines
+
+
+def recorded_text(text: str) -> str:
+    """A fact's text as the record keeps it: cut at a word, with an ellipsis, when long."""
+    if len(text) <= RECORDED_TEXT:
+        return text
+    return text[: RECORDED_TEXT - 1].rsplit(" ", 1)[0] + " …"
+
+
 def record_of(facts: list[Fact]) -> dict[str, dict]:
     return {
-        fact.key: {"digest": fact.digest, "text": fact.text[:300]}
+        fact.key: {"digest": fact.digest, "text": recorded_text(fact.text)}
         for fact in sorted(facts, key=lambda f: f.key)
     }
 

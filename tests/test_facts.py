@@ -64,3 +64,14 @@ def test_the_seed_is_in_the_change_log():
     assert set(seeded) == {"cross", "icp", "hts"}
     assert "1816 new" in seeded["cross"]["what"] and seeded["cross"]["date"] == "2026-12-01"
     assert lines == sorted(lines, key=lambda line: (line["date"], line["area"], line["kind"], line["what"]))
+
+
+def test_long_texts_are_recorded_cut_at_a_word_and_marked():
+    from ceeatlas.facts import recorded_text
+
+    text = "word " * 100
+    short = recorded_text(text)
+    assert len(short) <= 300 and short.endswith("word …")
+    assert recorded_text("short") == "short"
+    lines = read_changes(REPO / "data")
+    assert all(not line["what"].startswith(":") for line in lines)  # every line names what it is
