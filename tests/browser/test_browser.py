@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -80,19 +81,24 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def site_url(tmp_path_factory):
-    data = tmp_path_factory.mktemp("browser-data")
-    write_synthetic_data(data)
-    # Served under /atlas/ as on a project site, so the 404 page's root-relative links resolve.
-    root = tmp_path_factory.mktemp("browser-www")
-    result = build_site(root / "atlas", data, site_url="https://example.invalid/atlas/")
-    assert result.returncode == 0, result.stderr
+def serve(root: Path) -> Iterator[str]:
+    """Serve `root` on 127.0.0.1 for a fixture to yield from; the site is under /atlas/ as on a
+    project site, so the 404 page's root-relative links resolve."""
     handler = functools.partial(_QuietHandler, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}/atlas/"
     server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory):
+    data = tmp_path_factory.mktemp("browser-data")
+    write_synthetic_data(data)
+    root = tmp_path_factory.mktemp("browser-www")
+    result = build_site(root / "atlas", data, site_url="https://example.invalid/atlas/")
+    assert result.returncode == 0, result.stderr
+    yield from serve(root)
 
 
 @pytest.fixture(scope="module")

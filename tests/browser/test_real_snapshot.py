@@ -3,13 +3,9 @@ phone: the note's icon beside its title, not over it; no sideways scrolling; axe
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
-
 import pytest
 
-from tests.browser.test_browser import CHROMIUM, CHROMIUM_FLAGS, _axe, _QuietHandler, _shot, playwright_api
+from tests.browser.test_browser import CHROMIUM, CHROMIUM_FLAGS, _axe, _shot, playwright_api, serve
 from tests.conftest import REPO
 from tests.fakes import build_site
 
@@ -27,11 +23,7 @@ def real_site(tmp_path_factory):
     root = tmp_path_factory.mktemp("real-www")
     result = build_site(root / "atlas", REPO / "data")
     assert result.returncode == 0, result.stderr
-    handler = functools.partial(_QuietHandler, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/atlas/"
-    server.shutdown()
+    yield from serve(root)
 
 
 @pytest.fixture(scope="module")
