@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.test_browser import CHROMIUM, CHROMIUM_FLAGS, _axe, _shot, playwright_api, serve
+from tests.browser.test_browser import _axe, _shot, serve
 from tests.conftest import REPO
 from tests.fakes import build_site
 
@@ -24,14 +24,6 @@ def real_site(tmp_path_factory):
     result = build_site(root / "atlas", REPO / "data")
     assert result.returncode == 0, result.stderr
     yield from serve(root)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
-        yield instance
-        instance.close()
 
 
 @pytest.mark.parametrize(("width", "height"), [(1280, 900), (360, 740)])
