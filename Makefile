@@ -62,7 +62,7 @@ $(BENCH_STAMP): $(STAMP) requirements-bench.txt
 	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
 	touch $@
 
-bench: $(BENCH_STAMP) ## Benchmark the build against a naive MkDocs build (1k, 20k, 200k synthetic rulings; ~20 min)
+bench: $(BENCH_STAMP) ## Benchmark the build against a naive MkDocs build (1k, 20k, 200k synthetic rulings; ~12 min)
 	$(BIN)/python -m bench.run $(ARGS)
 
 test: $(TEST_STAMP) $(NODE_STAMP) ## Run the linter and the whole test suite (browser tests need chromium)

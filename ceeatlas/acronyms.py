@@ -113,7 +113,7 @@ _AN_BEFORE = re.compile(r"(?<![A-Za-z])([Aa])n(\s+)$")
 def _article(text: str, expansion: str) -> str:
     """ "an HTS number" spelled out is "a Harmonized Tariff Schedule (HTS) number": the article
     before the acronym follows the spelled-out name."""
-    if expansion[:1].lower() in "aeiou" or not _AN_BEFORE.search(text[-12:]):
+    if expansion[:1].lower() in "aeiou":
         return text
     return text[:-12] + _AN_BEFORE.sub(r"\1\2", text[-12:])
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from .files import write_output
 from .fragments import NO_CACHE, FragmentCache
 from .models import Icp, Ruling
-from .pulled import PulledData, Routing, centers_by_number
+from .pulled import PulledData, Routing, centers_by_number, subject_shown
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_ENTRIES = 50
@@ -108,7 +108,9 @@ def atom_feed(
         entry = ET.Element(f"{{{ATOM}}}entry")
         status = ruling.status.label
         _sub(entry, "id", f"{ruling.source_url}#{ruling.status.value}")
-        _sub(entry, "title", f"{ruling.collection} {ruling.number} ({status}): {ruling.subject}")
+        _sub(
+            entry, "title", f"{ruling.collection} {ruling.number} ({status}): {subject_shown(ruling.subject)}"
+        )
         _sub(entry, "updated", _stamp(max(ruling.date, ruling.fetched_at)))
         _sub(entry, "published", _stamp(ruling.date))
         _sub(entry, "link", href=ruling.source_url)

@@ -61,3 +61,24 @@ def test_link_checker_finds_a_broken_link(tmp_path):
     report = check_site(tmp_path)
     assert set(report.broken) == {"missing/", "#nowhere"}
     assert report.external == {"https://example.org/"}
+
+
+def test_feed_titles_show_subjects_as_the_lists_do():
+    import datetime as dt
+
+    from ceeatlas.exports import atom_feed
+    from tests.fakes import _ruling
+
+    rulings = [_ruling("N900001", "", ["7326.90.86.88"]), _ruling("N900002", "SYNTHETIC word " * 100, [])]
+    feed = atom_feed(
+        "id",
+        "t",
+        "https://example.invalid/",
+        "https://example.invalid/f.xml",
+        rulings,
+        [],
+        dt.date(2026, 1, 1),
+    )
+    text = feed.decode("utf-8")
+    assert "N900001 (Active): (CROSS gives no subject)</title>" in text
+    assert "(shortened here; read it on CROSS)</title>" in text
